@@ -1,0 +1,62 @@
+// Progressive enhancement only: every page works without this file.
+(() => {
+  const button = document.querySelector("[data-menu-button]");
+  const list = document.querySelector("[data-menu-list]");
+  if (!button || !list) return;
+  const items = () => Array.from(list.querySelectorAll("a, button"));
+  // With JavaScript the account links become a menu behind the user's name (WAI-ARIA menu button pattern).
+  button.hidden = false;
+  list.hidden = true;
+  list.setAttribute("role", "menu");
+  list.querySelectorAll("li").forEach((li) => li.setAttribute("role", "none"));
+  items().forEach((item) => {
+    item.setAttribute("role", "menuitem");
+    item.tabIndex = -1;
+  });
+  const open = (focusIndex) => {
+    list.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    const all = items();
+    all[(focusIndex + all.length) % all.length]?.focus();
+  };
+  const close = (returnFocus) => {
+    list.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    if (returnFocus) button.focus();
+  };
+  button.addEventListener("click", () => (list.hidden ? open(0) : close(false)));
+  button.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      open(0);
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      open(-1);
+    }
+  });
+  list.addEventListener("keydown", (event) => {
+    const all = items();
+    const index = all.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close(true);
+    } else if (event.key === "ArrowDown") {
+      event.preventDefault();
+      all[(index + 1) % all.length]?.focus();
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      all[(index - 1 + all.length) % all.length]?.focus();
+    } else if (event.key === "Home") {
+      event.preventDefault();
+      all[0]?.focus();
+    } else if (event.key === "End") {
+      event.preventDefault();
+      all[all.length - 1]?.focus();
+    } else if (event.key === "Tab") {
+      close(false);
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (!list.hidden && !button.contains(event.target) && !list.contains(event.target)) close(false);
+  });
+})();

@@ -1,0 +1,36 @@
+import { systemClock, type Clock } from "./clock.ts";
+import type { Config } from "./config/config.ts";
+import { cryptoRandom, type RandomSource } from "./crypto/random.ts";
+import { openDatabase } from "./db/database.ts";
+import { createConsoleMail } from "./adapters/mail/console-mail.ts";
+import { createSmtpMail } from "./adapters/mail/smtp-mail.ts";
+import { createOutbox } from "./adapters/outbox.ts";
+import { createConsoleSms } from "./adapters/sms/console-sms.ts";
+import { createTwilioSms } from "./adapters/sms/twilio-sms.ts";
+import type { AppDeps } from "./http/deps.ts";
+
+/** Wires the real adapters for a configuration: the one place that decides console vs Twilio, SQLite vs PostgreSQL. */
+export function createDeps(
+  config: Config,
+  options: { clock?: Clock; random?: RandomSource; log?: (line: string) => void; logger?: AppDeps["logger"] } = {},
+): AppDeps {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // The console senders keep what they "send" here; /dev/outbox shows it outside production only.
+  const devOutbox = createOutbox();
+  const sms =
+    config.sms.provider === "twilio"
+      ? createTwilioSms({ accountSid: config.sms.accountSid, authToken: config.sms.authToken, from: config.sms.from, apiBase: config.sms.apiBase })
+      : createConsoleSms({ log, outbox: devOutbox, clock });
+  const mailer = config.smtpUrl ? createSmtpMail({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : createConsoleMail({ log, outbox: devOutbox, clock });
+  return {
+    config,
+    database: openDatabase(config.database),
+    clock,
+    random: options.random ?? cryptoRandom,
+    sms,
+    mailer,
+    outbox: config.production ? null : devOutbox,
+    logger: options.logger ?? true,
+  };
+}

@@ -1,0 +1,121 @@
+import type { Kysely } from "kysely";
+import type { Clock } from "../clock.ts";
+import { sha256Hex } from "../crypto/hash.ts";
+import { generateToken, type RandomSource } from "../crypto/random.ts";
+import type { DB, Session, SessionStage, User } from "../db/schema.ts";
+
+// NIST SP 800-63B §4.2.3 (AAL2): reauthenticate after 30 minutes of inactivity and at least every 12 hours.
+export const SESSION_IDLE_MS = 30 * 60_000;
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
+/** A session that has passed only the password lives briefly: long enough to set up or enter a factor. */
+export const PENDING_SESSION_ABSOLUTE_MS = 30 * 60_000;
+/** last_seen_at is written at most once a minute, not on every request; idle expiry is that precise. */
+export const LAST_SEEN_WRITE_INTERVAL_MS = 60_000;
+
+export interface SessionDeps {
+  clock: Clock;
+  random: RandomSource;
+}
+
+export interface SessionMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface ValidSession {
+  session: Session;
+  user: User;
+}
+
+/** The token goes to the cookie; only its SHA-256 is stored, so a database leak yields no sessions. */
+export async function createSession(
+  db: Kysely<DB>,
+  deps: SessionDeps,
+  userId: string,
+  stage: SessionStage,
+  meta: SessionMeta,
+  secondFactorAt: number | null = null,
+): Promise<{ token: string; session: Session }> {
+  const token = generateToken(deps.random, 32);
+  const now = deps.clock.nowMs();
+  const session: Session = {
+    id: sha256Hex(token),
+    user_id: userId,
+    stage,
+    created_at: now,
+    last_seen_at: now,
+    expires_at: now + (stage === "full" ? SESSION_ABSOLUTE_MS : PENDING_SESSION_ABSOLUTE_MS),
+    second_factor_at: secondFactorAt,
+    ip: meta.ip,
+    user_agent: meta.userAgent?.slice(0, 512) ?? null,
+  };
+  await db.insertInto("sessions").values(session).execute();
+  return { token, session };
+}
+
+export function isSessionExpired(session: Session, nowMs: number): boolean {
+  return nowMs >= session.expires_at || nowMs - session.last_seen_at >= SESSION_IDLE_MS;
+}
+
+export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: string): Promise<ValidSession | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const id = sha256Hex(token);
+  const row = await db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .selectAll("sessions")
+    .select([
+      "users.email",
+      "users.email_normalized",
+      "users.display_name",
+      "users.role",
+      "users.password_hash",
+      "users.disabled_at",
+      "users.created_at as user_created_at",
+      "users.last_sign_in_at",
+    ])
+    .where("sessions.id", "=", id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const now = clock.nowMs();
+  const { email, email_normalized, display_name, role, password_hash, disabled_at, user_created_at, last_sign_in_at, ...session } = row;
+  if (isSessionExpired(session, now) || disabled_at !== null) {
+    await deleteSession(db, id);
+    return null;
+  }
+  if (now - session.last_seen_at >= LAST_SEEN_WRITE_INTERVAL_MS) {
+    await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", id).execute();
+    session.last_seen_at = now;
+  }
+  const user: User = { id: session.user_id, email, email_normalized, display_name, role, password_hash, disabled_at, created_at: user_created_at, last_sign_in_at };
+  return { session, user };
+}
+
+/**
+ * Ends the pending session and issues a new token for a full one (no session fixation, OWASP ASVS 3.2.1).
+ * The delete is the compare-and-set: of concurrent promotions of one pending session exactly one wins;
+ * the others get null.
+ */
+export async function promoteToFullSession(
+  db: Kysely<DB>,
+  deps: SessionDeps,
+  pending: Session,
+  meta: SessionMeta,
+): Promise<{ token: string; session: Session } | null> {
+  return db.transaction().execute(async (trx) => {
+    const deleted = await trx.deleteFrom("sessions").where("id", "=", pending.id).where("stage", "=", "pending").executeTakeFirst();
+    if (Number(deleted.numDeletedRows) !== 1) return null;
+    return createSession(trx, deps, pending.user_id, "full", meta, deps.clock.nowMs());
+  });
+}
+
+export async function deleteSession(db: Kysely<DB>, sessionId: string): Promise<void> {
+  await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+}
+
+export async function deleteUserSessions(db: Kysely<DB>, userId: string, exceptSessionId?: string): Promise<number> {
+  let query = db.deleteFrom("sessions").where("user_id", "=", userId);
+  if (exceptSessionId) query = query.where("id", "!=", exceptSessionId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,78 @@
+import type { Command } from "commander";
+import { systemClock } from "../../clock.ts";
+import { recordAuditEvent } from "../../auth/audit.ts";
+import { createOneTimeLink, INVITE_TTL_MS } from "../../auth/one-time-link.ts";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../auth/password.ts";
+import { type CreateUserError, createUser, listUsers, ROLES } from "../../auth/user.ts";
+import { cryptoRandom } from "../../crypto/random.ts";
+import { migrateToLatest } from "../../db/migrator.ts";
+import type { User } from "../../db/schema.ts";
+import { CliError, readStdin } from "../io.ts";
+import { loadCliConfig, openCliDatabase } from "../open.ts";
+
+const CREATE_ERRORS: Record<CreateUserError, string> = {
+  invalid_email: "the email address is not valid",
+  duplicate_email: "a user with this email already exists",
+  invalid_name: "the name must be 1 to 100 characters",
+  invalid_role: `the role must be one of ${ROLES.join(", ")}`,
+  too_short: `the password must be at least ${PASSWORD_MIN_LENGTH} characters`,
+  too_long: `the password must be at most ${PASSWORD_MAX_LENGTH} characters`,
+};
+
+/** Every command works on an up-to-date schema, as `npm start` does. */
+async function openMigrated() {
+  const config = loadCliConfig();
+  const database = await openCliDatabase(config);
+  if (config.migrateOnStart) await migrateToLatest(database);
+  return { config, database };
+}
+
+export function registerUsers(program: Command): void {
+  const users = program.command("users").description("manage portal users");
+
+  users
+    .command("create")
+    .description("create a user; without --password-stdin an invitation link is printed")
+    .requiredOption("--email <email>", "the user's email address")
+    .requiredOption("--name <name>", "the user's display name")
+    .option("--role <role>", `one of ${ROLES.join(", ")}`, "client")
+    .option("--password-stdin", "read the password from standard input")
+    .action(async (options: { email: string; name: string; role: string; passwordStdin?: boolean }) => {
+      const password = options.passwordStdin ? await readStdin() : null;
+      const { config, database } = await openMigrated();
+      const deps = { clock: systemClock, random: cryptoRandom };
+      try {
+        const result = await createUser(database.db, deps, { email: options.email, displayName: options.name, role: options.role, password });
+        if (!result.ok) throw new CliError(CREATE_ERRORS[result.error]);
+        const { user } = result;
+        await recordAuditEvent(database.db, deps, { type: "user.created", actorUserId: null, subjectUserId: user.id, detail: { role: user.role, via: "cli" } });
+        process.stdout.write(`Created ${user.role} ${user.email}.\n`);
+        if (password === null) {
+          const token = await createOneTimeLink(database.db, deps, "invite", user.id, INVITE_TTL_MS);
+          process.stdout.write(`Invitation link (valid 72 hours, works once): ${new URL(`/invite/${token}`, config.publicUrl).href}\n`);
+        }
+      } finally {
+        await database.close();
+      }
+    });
+
+  users
+    .command("list")
+    .description("list users")
+    .action(async () => {
+      const { database } = await openMigrated();
+      try {
+        process.stdout.write(formatUserTable(await listUsers(database.db)));
+      } finally {
+        await database.close();
+      }
+    });
+}
+
+export function formatUserTable(users: User[]): string {
+  const rows = users.map((u) => [u.email, u.display_name, u.role, u.disabled_at ? "disabled" : u.password_hash ? "active" : "invited", new Date(u.created_at).toISOString().slice(0, 10)]);
+  const header = ["EMAIL", "NAME", "ROLE", "STATUS", "CREATED"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `${cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()}\n`;
+  return [header, ...rows].map(line).join("");
+}

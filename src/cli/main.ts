@@ -1,0 +1,28 @@
+import { Command, CommanderError } from "commander";
+import { registerMigrate } from "./commands/migrate.ts";
+import { registerServe } from "./commands/serve.ts";
+import { registerUsers } from "./commands/users.ts";
+import { CliError } from "./io.ts";
+
+const program = new Command()
+  .name("gatehouse")
+  .description("Gatehouse: a client portal whose front door is mandatory two-factor sign-in")
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+registerServe(program);
+registerMigrate(program);
+registerUsers(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors were already printed by commander.
+    process.exitCode = error.exitCode;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`gatehouse: ${message.split("\n")[0]}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
+  }
+}

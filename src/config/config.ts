@@ -1,0 +1,150 @@
+import { z } from "zod";
+import { resolve } from "node:path";
+
+/** Validated, frozen configuration. Read once at boot (src/config/load.ts); nothing else reads process.env. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: URL;
+  /** Cookies are Secure and `__Host-` prefixed when PUBLIC_URL is https. */
+  readonly secureCookies: boolean;
+  readonly database: DatabaseTarget;
+  /** Versioned AES-256 keys; the last one encrypts, all of them decrypt. */
+  readonly secretKeys: readonly { id: string; key: Buffer }[];
+  readonly portalName: string;
+  readonly sms:
+    | { provider: "console" }
+    | { provider: "twilio"; accountSid: string; authToken: string; from: string; apiBase: string };
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  readonly supportContact: string;
+  readonly trustProxy: boolean | string;
+  readonly production: boolean;
+  readonly logLevel: string;
+  readonly migrateOnStart: boolean;
+}
+
+export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "postgres"; url: string };
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+export function parseDatabaseUrl(value: string, cwd: string): DatabaseTarget {
+  if (value.startsWith("postgres://") || value.startsWith("postgresql://")) {
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError("DATABASE_URL", "is not a valid postgres:// URL");
+    }
+    return { dialect: "postgres", url: value };
+  }
+  if (value.startsWith("sqlite:")) {
+    const path = value.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+    if (!path) throw new ConfigError("DATABASE_URL", "sqlite: needs a file path, e.g. sqlite:./data/gatehouse.db");
+    return { dialect: "sqlite", path: path === ":memory:" ? path : resolve(cwd, path) };
+  }
+  throw new ConfigError("DATABASE_URL", "must start with sqlite: or postgres://");
+}
+
+/**
+ * SECRET_KEY is one base64 key of 32 bytes (`openssl rand -base64 32`), or several versioned keys
+ * `id1:base64,id2:base64` where the last one is current (key rotation).
+ */
+export function parseSecretKeys(value: string): { id: string; key: Buffer }[] {
+  const entries = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (entries.length === 0) throw new ConfigError("SECRET_KEY", "is empty");
+  const seen = new Set<string>();
+  return entries.map((entry, index) => {
+    const colon = entry.indexOf(":");
+    const id = colon > 0 ? entry.slice(0, colon) : `k${index + 1}`;
+    const b64 = colon > 0 ? entry.slice(colon + 1) : entry;
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new ConfigError("SECRET_KEY", `key id "${id}" must be 1-32 letters, digits, _ or -`);
+    if (seen.has(id)) throw new ConfigError("SECRET_KEY", `key id "${id}" appears twice`);
+    seen.add(id);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new ConfigError("SECRET_KEY", "is not base64 (make one with: openssl rand -base64 32)");
+    const key = Buffer.from(b64, "base64");
+    if (key.length !== 32) throw new ConfigError("SECRET_KEY", `must decode to 32 bytes, got ${key.length} (make one with: openssl rand -base64 32)`);
+    return { id, key };
+  });
+}
+
+function field<T>(env: Record<string, string | undefined>, name: string, schema: z.ZodType<T>, fallback: string): T {
+  const raw = env[name]?.trim() || fallback;
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new ConfigError(name, result.error.issues[0]?.message ?? "is invalid");
+  return result.data;
+}
+
+function required(env: Record<string, string | undefined>, name: string, why: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(name, `is required ${why}`);
+  return value;
+}
+
+export interface ParseOptions {
+  cwd: string;
+  /** The SECRET_KEY to use when the variable is unset (the generated embedded key); null = required. */
+  fallbackSecretKey: string | null;
+}
+
+export function parseConfig(env: Record<string, string | undefined>, options: ParseOptions): Config {
+  const publicUrlText = env.PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || "3000"}`;
+  let publicUrl: URL;
+  try {
+    publicUrl = new URL(publicUrlText);
+  } catch {
+    throw new ConfigError("PUBLIC_URL", "is not a valid URL, e.g. https://portal.example.com");
+  }
+  if (publicUrl.protocol !== "http:" && publicUrl.protocol !== "https:") throw new ConfigError("PUBLIC_URL", "must be http:// or https://");
+
+  const database = parseDatabaseUrl(env.DATABASE_URL?.trim() || "sqlite:./data/gatehouse.db", options.cwd);
+  const secretText = env.SECRET_KEY?.trim() || options.fallbackSecretKey;
+  if (!secretText) throw new ConfigError("SECRET_KEY", "is required with this DATABASE_URL (make one with: openssl rand -base64 32)");
+
+  const provider = field(env, "SMS_PROVIDER", z.enum(["console", "twilio"], { message: "must be console or twilio" }), "console");
+  const sms: Config["sms"] =
+    provider === "console"
+      ? { provider }
+      : {
+          provider,
+          accountSid: required(env, "TWILIO_ACCOUNT_SID", "when SMS_PROVIDER=twilio"),
+          authToken: required(env, "TWILIO_AUTH_TOKEN", "when SMS_PROVIDER=twilio"),
+          from: required(env, "TWILIO_FROM", "when SMS_PROVIDER=twilio"),
+          apiBase: field(env, "TWILIO_API_BASE", z.url({ message: "must be a URL" }), "https://api.twilio.com").replace(/\/+$/, ""),
+        };
+
+  const smtpUrl = env.SMTP_URL?.trim() || null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError("SMTP_URL", "must start with smtp:// or smtps://");
+
+  const trustProxyRaw = env.TRUST_PROXY?.trim() || "false";
+  const trustProxy = trustProxyRaw === "true" ? true : trustProxyRaw === "false" ? false : trustProxyRaw;
+  const portalName = field(env, "PORTAL_NAME", z.string().max(60, { message: "must be at most 60 characters" }).regex(/^[^:]+$/, { message: "must not contain ':'" }), "Gatehouse");
+
+  return Object.freeze({
+    port: field(env, "PORT", port, "3000"),
+    host: env.HOST?.trim() || "localhost",
+    publicUrl,
+    secureCookies: publicUrl.protocol === "https:",
+    database,
+    secretKeys: Object.freeze(parseSecretKeys(secretText)),
+    portalName,
+    sms,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM?.trim() || `${portalName} <no-reply@${publicUrl.hostname}>`,
+    supportContact: env.SUPPORT_CONTACT?.trim() || "your company's support desk",
+    trustProxy,
+    production: env.NODE_ENV === "production",
+    logLevel: field(env, "LOG_LEVEL", z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be a pino level (info, warn, ...)" }), "info"),
+    migrateOnStart: field(env, "MIGRATE_ON_START", bool, "true"),
+  });
+}

@@ -1,0 +1,21 @@
+import type { Clock } from "../clock.ts";
+import type { Config } from "../config/config.ts";
+import type { RandomSource } from "../crypto/random.ts";
+import type { Database } from "../db/database.ts";
+import type { Mailer } from "../adapters/mail/mailer.ts";
+import type { Outbox } from "../adapters/outbox.ts";
+import type { SmsSender } from "../adapters/sms/sms-sender.ts";
+
+/** Everything a request handler may use. Built once in main.ts (or by the test context). */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  random: RandomSource;
+  sms: SmsSender;
+  mailer: Mailer;
+  /** The development outbox (console SMS and mail); null in production. */
+  outbox: Outbox | null;
+  /** pino options for Fastify's logger, or false for none. */
+  logger: boolean | Record<string, unknown>;
+}

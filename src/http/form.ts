@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/** The most any single text field may hold before we refuse the form (passwords allow 128 characters). */
+export const FIELD_MAX_LENGTH = 1024;
+
+export const text = (max = FIELD_MAX_LENGTH) => z.string({ message: "must be text" }).max(max, { message: `must be at most ${max} characters` });
+
+/** A form schema: known fields plus the CSRF token, and nothing else (unknown fields are refused). */
+export function formSchema<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject({ _csrf: z.string().optional(), ...shape });
+}
+
+export type FormResult<T> = { ok: true; data: T } | { ok: false; message: string };
+
+/** Parses a form body; the message names the field and what is wrong, for a 400 page. */
+export function parseForm<T>(schema: z.ZodType<T>, body: unknown): FormResult<T> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return { ok: true, data: result.data };
+  const issue = result.error.issues[0];
+  if (!issue) return { ok: false, message: "The form could not be read." };
+  if (issue.code === "unrecognized_keys") return { ok: false, message: `The form has a field it should not have: ${issue.keys.join(", ")}.` };
+  const name = issue.path.join(".") || "form";
+  if (issue.code === "invalid_type" && issue.input === undefined) return { ok: false, message: `The field "${name}" is missing.` };
+  return { ok: false, message: `The field "${name}" ${issue.message}.` };
+}

@@ -1,0 +1,36 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Config } from "../config/config.ts";
+import type { SafeHtml } from "../views/html.ts";
+import { renderPage } from "../views/layout.ts";
+import { messageBody } from "../views/pages/message.ts";
+
+export interface PageInput {
+  title: string;
+  body: (csrfToken: string) => SafeHtml;
+  status?: string | null;
+  code?: number;
+}
+
+/** Renders a whole page for the request's user; every page is uncacheable (it may be personal). */
+export function sendPage(request: FastifyRequest, reply: FastifyReply, config: Config, page: PageInput): FastifyReply {
+  const csrfToken = reply.generateCsrf();
+  const auth = request.auth;
+  const markup = renderPage({
+    title: page.title,
+    portalName: config.portalName,
+    csrfToken,
+    user: auth ? { displayName: auth.user.display_name, full: auth.session.stage === "full" } : null,
+    status: page.status ?? null,
+    body: page.body(csrfToken),
+  });
+  return reply.code(page.code ?? 200).header("cache-control", "no-store").type("text/html; charset=utf-8").send(markup);
+}
+
+export function sendMessagePage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  config: Config,
+  o: { code: number; heading: string; message: string; link?: { href: string; text: string } },
+): FastifyReply {
+  return sendPage(request, reply, config, { title: o.heading, code: o.code, body: () => messageBody(o) });
+}

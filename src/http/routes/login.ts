@@ -1,0 +1,55 @@
+import type { FastifyInstance } from "fastify";
+import { recordAuditEvent } from "../../auth/audit.ts";
+import { deleteSession } from "../../auth/session.ts";
+import { signInWithPassword } from "../../auth/sign-in.ts";
+import { loginBody } from "../../views/pages/login.ts";
+import type { AppDeps } from "../deps.ts";
+import { formSchema, parseForm, text } from "../form.ts";
+import { sendPage } from "../render.ts";
+import { clearSessionCookie, setSessionCookie } from "../session-cookie.ts";
+
+export const SIGN_IN_FAILED = "The email or password is not correct.";
+
+const loginForm = formSchema({ email: text(), password: text() });
+
+export function loginRoutes(deps: AppDeps) {
+  const { config, database, clock, random } = deps;
+  return async (app: FastifyInstance) => {
+    app.get("/login", { config: { access: "public" } }, async (request, reply) => {
+      if (request.auth?.session.stage === "full") return reply.redirect("/", 303);
+      return sendPage(request, reply, config, { title: "Sign in", body: (csrfToken) => loginBody({ csrfToken }) });
+    });
+
+    app.post("/login", { config: { access: "public" } }, async (request, reply) => {
+      const form = parseForm(loginForm, request.body);
+      if (!form.ok) return sendPage(request, reply, config, { title: "Sign in", code: 400, body: (csrfToken) => loginBody({ csrfToken, error: form.message }) });
+      const { email, password } = form.data;
+      if (!email.trim() || !password) {
+        return sendPage(request, reply, config, {
+          title: "Sign in",
+          code: 400,
+          body: (csrfToken) => loginBody({ csrfToken, email, error: "Enter your email and password." }),
+        });
+      }
+      const meta = { ip: request.ip, userAgent: request.headers["user-agent"] ?? null };
+      const result = await signInWithPassword(database.db, deps, email, password, meta);
+      if (!result.ok) {
+        return sendPage(request, reply, config, { title: "Sign in", code: 401, body: (csrfToken) => loginBody({ csrfToken, email, error: SIGN_IN_FAILED }) });
+      }
+      // Signing in again replaces whatever session this browser had.
+      if (request.auth) await deleteSession(database.db, request.auth.session.id);
+      setSessionCookie(reply, config, result.token);
+      return reply.redirect("/two-factor", 303);
+    });
+
+    app.post("/logout", { config: { access: "public" } }, async (request, reply) => {
+      const auth = request.auth;
+      if (auth) {
+        await deleteSession(database.db, auth.session.id);
+        await recordAuditEvent(database.db, { clock, random }, { type: "signout", actorUserId: auth.user.id, subjectUserId: auth.user.id, ip: request.ip, userAgent: request.headers["user-agent"] ?? null });
+      }
+      clearSessionCookie(reply, config);
+      return reply.redirect("/login", 303);
+    });
+  };
+}

@@ -1,0 +1,51 @@
+import fastifyCookie from "@fastify/cookie";
+import fastifyFormbody from "@fastify/formbody";
+import Fastify, { type FastifyInstance } from "fastify";
+import { registerAuthGuard } from "./auth-guard.ts";
+import { registerCsrf } from "./csrf.ts";
+import type { AppDeps } from "./deps.ts";
+import { registerErrorHandlers } from "./errors.ts";
+import { registerSecurityHeaders } from "./security-headers.ts";
+import { assetRoutes } from "./routes/assets.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
+import { devOutboxRoutes } from "./routes/dev-outbox.ts";
+import { firstAdminRoutes } from "./routes/first-admin.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { inviteRoutes } from "./routes/invite.ts";
+import { loginRoutes } from "./routes/login.ts";
+import { secondFactorHome, twoFactorRoutes } from "./routes/two-factor.ts";
+import "./types.ts";
+
+/** Forms are small; anything bigger is refused with 413 before it is parsed (OWASP ASVS 13.1). */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** Builds the whole portal without listening, so tests and the CLI share one assembly. */
+export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: deps.logger === false ? false : { level: config.logLevel, redact: ["req.headers.cookie", "req.headers.authorization"], ...(deps.logger === true ? {} : deps.logger) },
+    trustProxy: config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  // Only HTML forms are accepted: JSON and text bodies get 415 instead of a parser we do not need.
+  app.removeAllContentTypeParsers();
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCookie);
+  await registerSecurityHeaders(app, config);
+  await registerCsrf(app, config);
+  registerAuthGuard(app, deps, (auth) => secondFactorHome(deps, auth));
+  registerErrorHandlers(app, config);
+
+  await app.register(healthRoutes(deps));
+  await app.register(assetRoutes());
+  await app.register(loginRoutes(deps));
+  await app.register(dashboardRoutes(deps));
+  await app.register(twoFactorRoutes(deps));
+  await app.register(firstAdminRoutes(deps));
+  await app.register(inviteRoutes(deps));
+  if (!config.production && deps.outbox) await app.register(devOutboxRoutes(deps.outbox));
+  return app;
+}

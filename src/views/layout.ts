@@ -1,0 +1,55 @@
+import { html, type SafeHtml } from "./html.ts";
+
+export interface PageUser {
+  displayName: string;
+  /** Only a full session gets the account menu; a pending one gets just "Sign out". */
+  full: boolean;
+}
+
+export interface PageOptions {
+  title: string;
+  portalName: string;
+  csrfToken: string;
+  user: PageUser | null;
+  /** A confirmation shown in a role="status" region. */
+  status?: string | null;
+  body: SafeHtml;
+}
+
+function header(options: PageOptions): SafeHtml {
+  const { user, csrfToken, portalName } = options;
+  const signOut = html`<form method="post" action="/logout" class="inline-form">
+      <input type="hidden" name="_csrf" value="${csrfToken}">
+      <button type="submit" class="menu-item-button">Sign out</button>
+    </form>`;
+  if (!user) return html`<header class="site-header"><span class="brand">${portalName}</span></header>`;
+  return html`<header class="site-header">
+  <nav class="user-menu" aria-label="Account">
+    <button type="button" class="user-menu-button" aria-haspopup="true" aria-expanded="false" aria-controls="user-menu-list" data-menu-button hidden>${user.displayName}</button>
+    <ul id="user-menu-list" class="user-menu-list" data-menu-list>
+      ${user.full ? html`<li><a href="/two-factor">Manage Two-Factor</a></li>` : null}
+      <li>${signOut}</li>
+    </ul>
+  </nav>
+  <span class="brand">${portalName}</span>
+</header>`;
+}
+
+export function renderPage(options: PageOptions): string {
+  return `<!doctype html>${html`<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title} · ${options.portalName}</title>
+<link rel="stylesheet" href="/assets/app.css">
+<script src="/assets/app.js" defer></script>
+</head>
+<body>
+${header(options)}
+<main id="main">
+${options.status ? html`<div role="status" class="notice notice-success">${options.status}</div>` : html`<div role="status" class="visually-empty"></div>`}
+${options.body}
+</main>
+</body>
+</html>`}`;
+}

@@ -1,0 +1,93 @@
+import type { FastifyInstance } from "fastify";
+import { createConsoleMail } from "../../src/adapters/mail/console-mail.ts";
+import { createOutbox, type Outbox } from "../../src/adapters/outbox.ts";
+import { createConsoleSms } from "../../src/adapters/sms/console-sms.ts";
+import type { SmsSender } from "../../src/adapters/sms/sms-sender.ts";
+import { createUser } from "../../src/auth/user.ts";
+import { type Config, parseConfig } from "../../src/config/config.ts";
+import { cryptoRandom } from "../../src/crypto/random.ts";
+import type { Role, User } from "../../src/db/schema.ts";
+import type { AppDeps } from "../../src/http/deps.ts";
+import { buildServer } from "../../src/http/server.ts";
+import { createTestDatabase, type TestDatabase, type TestDialect } from "./databases.ts";
+import { FakeClock } from "./fake-clock.ts";
+import { HttpClient } from "./http-client.ts";
+
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString("base64");
+export const TEST_PASSWORD = "correct horse battery staple";
+
+export interface TestContext {
+  app: FastifyInstance;
+  baseUrl: string;
+  deps: AppDeps;
+  clock: FakeClock;
+  outbox: Outbox;
+  testDb: TestDatabase;
+  client(): HttpClient;
+  createUser(o?: { email?: string; name?: string; role?: Role; password?: string | null }): Promise<User>;
+  /** Signs a new client in with the password: it ends in the pending second-factor stage. */
+  signInWithPassword(email: string, password?: string): Promise<HttpClient>;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  env?: Record<string, string>;
+  sms?: SmsSender;
+}
+
+/** A fresh database, the real server on 127.0.0.1, a fake clock and the development outbox. */
+export async function createTestContext(dialect: TestDialect, options: ContextOptions = {}): Promise<TestContext> {
+  const testDb = await createTestDatabase(dialect);
+  const clock = new FakeClock();
+  const outbox = createOutbox();
+  const silent = () => {};
+  const config: Config = parseConfig({ SECRET_KEY: TEST_SECRET_KEY, DATABASE_URL: "sqlite::memory:", LOG_LEVEL: "silent", ...options.env }, { cwd: process.cwd(), fallbackSecretKey: null });
+  const deps: AppDeps = {
+    config: { ...config, database: testDb.target },
+    database: testDb.database,
+    clock,
+    random: cryptoRandom,
+    sms: options.sms ?? createConsoleSms({ log: silent, outbox, clock }),
+    mailer: createConsoleMail({ log: silent, outbox, clock }),
+    outbox,
+    logger: false,
+  };
+  const app = await buildServer(deps);
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  if (!address || typeof address === "string") throw new Error("server did not bind a TCP port");
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  let counter = 0;
+
+  const context: TestContext = {
+    app,
+    baseUrl,
+    deps,
+    clock,
+    outbox,
+    testDb,
+    client: () => new HttpClient(baseUrl),
+    async createUser(o = {}) {
+      counter += 1;
+      const result = await createUser(testDb.database.db, { clock, random: cryptoRandom }, {
+        email: o.email ?? `client${counter}@example.com`,
+        displayName: o.name ?? `Client ${counter}`,
+        role: o.role ?? "client",
+        password: o.password === undefined ? TEST_PASSWORD : o.password,
+      });
+      if (!result.ok) throw new Error(`createUser failed: ${result.error}`);
+      return result.user;
+    },
+    async signInWithPassword(email, password = TEST_PASSWORD) {
+      const client = context.client();
+      const response = await client.submit("/login", { email, password });
+      if (response.status !== 303) throw new Error(`sign-in failed with ${response.status}`);
+      return client;
+    },
+    async close() {
+      await app.close();
+      await testDb.drop();
+    },
+  };
+  return context;
+}

@@ -1,0 +1,33 @@
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { MailDeliveryError } from "../../src/adapters/mail/mailer.ts";
+import { createSmtpMail } from "../../src/adapters/mail/smtp-mail.ts";
+import { startFakeSmtp, type FakeSmtp } from "../support/fake-smtp.ts";
+
+describe("createSmtpMail()", () => {
+  let smtp: FakeSmtp;
+  beforeEach(async () => {
+    smtp = await startFakeSmtp();
+  });
+  afterEach(async () => {
+    await smtp.close();
+  });
+
+  test("delivers the message to the SMTP server with recipient, sender, subject and text", async () => {
+    const mailer = createSmtpMail({ smtpUrl: smtp.url, from: '"Gatehouse" <no-reply@gatehouse.test>' });
+    await mailer.send({ to: "ana@example.com", subject: "Your two-factor was reset", text: "Hello Ana,\n.\nBye" });
+
+    expect(smtp.messages).toHaveLength(1);
+    const [received] = smtp.messages;
+    expect(received?.from).toBe("no-reply@gatehouse.test");
+    expect(received?.to).toEqual(["ana@example.com"]);
+    expect(received?.subject).toBe("Your two-factor was reset");
+    expect(received?.data).toContain("Hello Ana,");
+  });
+
+  test("an unreachable server becomes a MailDeliveryError that does not quote the text", async () => {
+    const mailer = createSmtpMail({ smtpUrl: "smtp://127.0.0.1:1", from: "no-reply@gatehouse.test", timeoutMs: 1000 });
+    const sending = mailer.send({ to: "ana@example.com", subject: "Reset", text: "https://x.test/r/secret-token" });
+    await expect(sending).rejects.toBeInstanceOf(MailDeliveryError);
+    await expect(sending).rejects.not.toThrow(/secret-token/);
+  });
+});
