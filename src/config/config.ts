@@ -36,7 +36,11 @@ export class ConfigError extends Error {
   }
 }
 
-const port = z.coerce.number().int().min(0).max(65535);
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, { message: "must be a port number from 0 to 65535" })
+  .transform(Number)
+  .refine((n) => n <= 65535, { message: "must be a port number from 0 to 65535" });
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 export function parseDatabaseUrl(value: string, cwd: string): DatabaseTarget {
@@ -98,7 +102,9 @@ export interface ParseOptions {
 }
 
 export function parseConfig(env: Record<string, string | undefined>, options: ParseOptions): Config {
-  const publicUrlText = env.PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || "3000"}`;
+  // PORT first: the default PUBLIC_URL is built from it, so a bad PORT must be reported as PORT.
+  const listenPort = field(env, "PORT", port, "3000");
+  const publicUrlText = env.PUBLIC_URL?.trim() || `http://localhost:${listenPort}`;
   let publicUrl: URL;
   try {
     publicUrl = new URL(publicUrlText);
@@ -131,7 +137,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
   const portalName = field(env, "PORTAL_NAME", z.string().max(60, { message: "must be at most 60 characters" }).regex(/^[^:]+$/, { message: "must not contain ':'" }), "Gatehouse");
 
   return Object.freeze({
-    port: field(env, "PORT", port, "3000"),
+    port: listenPort,
     host: env.HOST?.trim() || "localhost",
     publicUrl,
     secureCookies: publicUrl.protocol === "https:",

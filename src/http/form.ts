@@ -20,6 +20,7 @@ export function parseForm<T>(schema: z.ZodType<T>, body: unknown): FormResult<T>
   if (!issue) return { ok: false, message: "The form could not be read." };
   if (issue.code === "unrecognized_keys") return { ok: false, message: `The form has a field it should not have: ${issue.keys.join(", ")}.` };
   const name = issue.path.join(".") || "form";
-  if (issue.code === "invalid_type" && issue.input === undefined) return { ok: false, message: `The field "${name}" is missing.` };
-  return { ok: false, message: `The field "${name}" ${issue.message}.` };
+  const present = typeof body === "object" && body !== null && issue.path[0] !== undefined && String(issue.path[0]) in body;
+  if (issue.code === "invalid_type" && !present) return { ok: false, message: `The field ${name} is missing.` };
+  return { ok: false, message: `The field ${name} ${issue.message}.` };
 }

@@ -3,7 +3,9 @@ import { createConsoleMail } from "../../src/adapters/mail/console-mail.ts";
 import { createOutbox, type Outbox } from "../../src/adapters/outbox.ts";
 import { createConsoleSms } from "../../src/adapters/sms/console-sms.ts";
 import type { SmsSender } from "../../src/adapters/sms/sms-sender.ts";
+import { createSession } from "../../src/auth/session.ts";
 import { createUser } from "../../src/auth/user.ts";
+import { sessionCookieName } from "../../src/http/session-cookie.ts";
 import { type Config, parseConfig } from "../../src/config/config.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
 import type { Role, User } from "../../src/db/schema.ts";
@@ -27,6 +29,8 @@ export interface TestContext {
   createUser(o?: { email?: string; name?: string; role?: Role; password?: string | null }): Promise<User>;
   /** Signs a new client in with the password: it ends in the pending second-factor stage. */
   signInWithPassword(email: string, password?: string): Promise<HttpClient>;
+  /** A client holding a full session for `user`, made directly in the database (bypasses the sign-in pages). */
+  fullSessionClient(user: User): Promise<HttpClient>;
   close(): Promise<void>;
 }
 
@@ -82,6 +86,12 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
       const client = context.client();
       const response = await client.submit("/login", { email, password });
       if (response.status !== 303) throw new Error(`sign-in failed with ${response.status}`);
+      return client;
+    },
+    async fullSessionClient(user) {
+      const { token } = await createSession(testDb.database.db, { clock, random: cryptoRandom }, user.id, "full", { ip: "127.0.0.1", userAgent: "test" }, clock.nowMs());
+      const client = context.client();
+      client.setCookie(sessionCookieName(deps.config), token);
       return client;
     },
     async close() {

@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { consumeOneTimeLink, inspectOneTimeLink } from "../../auth/one-time-link.ts";
 import { createSession } from "../../auth/session.ts";
-import { countUsers, insertUser, prepareUser } from "../../auth/user.ts";
+import { parseEmail } from "../../auth/email.ts";
+import { countUsers, insertUser, parseDisplayName, prepareUser } from "../../auth/user.ts";
 import { type ChoosePasswordErrors, choosePasswordBody } from "../../views/pages/choose-password.ts";
 import type { AppDeps } from "../deps.ts";
 import { formSchema, parseForm, text } from "../form.ts";
@@ -32,12 +33,11 @@ export function firstAdminRoutes(deps: AppDeps) {
       if (!parsed.ok) return sendPage(request, reply, config, { title: HEADING, code: 400, body: page(request.url, {}, { form: parsed.message }) });
       const { name, email, password, confirm } = parsed.data;
       const values = { name, email };
-      const passwordErrors = checkNewPassword(password, confirm);
-      const prepared = await prepareUser(deps, { email, displayName: name, role: "admin", password: passwordErrors ? null : password });
-      const errors: ChoosePasswordErrors = { ...passwordErrors };
-      if (!prepared.ok && prepared.error === "invalid_email") errors.email = "Enter a valid email address.";
-      if (!prepared.ok && prepared.error === "invalid_name") errors.name = "Enter a name of 1 to 100 characters.";
-      if (!prepared.ok || passwordErrors) return sendPage(request, reply, config, { title: HEADING, code: 400, body: page(request.url, values, errors) });
+      const errors: ChoosePasswordErrors = { ...checkNewPassword(password, confirm) };
+      if (!parseEmail(email)) errors.email = "Enter a valid email address.";
+      if (!parseDisplayName(name)) errors.name = "Enter a name of 1 to 100 characters.";
+      const prepared = Object.keys(errors).length === 0 ? await prepareUser(deps, { email, displayName: name, role: "admin", password }) : null;
+      if (!prepared?.ok) return sendPage(request, reply, config, { title: HEADING, code: 400, body: page(request.url, values, errors) });
 
       const created = await database.db.transaction().execute(async (trx) => {
         if (!(await consumeOneTimeLink(trx, clock, request.params.token, "first_admin"))) return "link_gone" as const;

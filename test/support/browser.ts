@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { AxeBuilder } from "@axe-core/playwright";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
+
+/** Debian's package first, then Ubuntu's name for it. We never download a browser. */
+export const CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+// Quiet and deterministic: no sandbox (CI runs as root), no GPU, no traffic to Google's services.
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"];
+
+const INSTALL_HINT = "Install the system browser with `apt-get install -y chromium`, or set CHROMIUM_PATH to a Chromium binary.";
+
+/** The system Chromium: CHROMIUM_PATH when set, else the first candidate that exists. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.CHROMIUM_PATH;
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH=${configured} does not exist. ${INSTALL_HINT}`);
+    return configured;
+  }
+  const found = CHROMIUM_CANDIDATES.find((path) => existsSync(path));
+  if (!found) throw new Error(`No Chromium found at ${CHROMIUM_CANDIDATES.join(" or ")}. ${INSTALL_HINT}`);
+  return found;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+}
+
+/** One browser per test file: launched before its first test, closed after its last. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | null = null;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("the browser is only available inside tests (useBrowser() launches it in beforeAll)");
+    return browser;
+  };
+}
+
+const BLOCKING_IMPACTS = new Set(["serious", "critical"]);
+
+/** Runs axe-core on the page as it is now and fails listing every serious or critical violation. */
+export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const blocking = results.violations
+    .filter((violation) => BLOCKING_IMPACTS.has(violation.impact ?? ""))
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  expect(blocking, `axe found serious accessibility violations on ${page.url()}`).toEqual([]);
+}
