@@ -48,6 +48,8 @@ export async function createSession(
     second_factor_at: secondFactorAt,
     ip: meta.ip,
     user_agent: meta.userAgent?.slice(0, 512) ?? null,
+    code_attempts: 0,
+    flash: null,
   };
   await db.insertInto("sessions").values(session).execute();
   return { token, session };
@@ -73,12 +75,13 @@ export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: 
       "users.disabled_at",
       "users.created_at as user_created_at",
       "users.last_sign_in_at",
+      "users.previous_sign_in_at",
     ])
     .where("sessions.id", "=", id)
     .executeTakeFirst();
   if (!row) return null;
   const now = clock.nowMs();
-  const { email, email_normalized, display_name, role, password_hash, disabled_at, user_created_at, last_sign_in_at, ...session } = row;
+  const { email, email_normalized, display_name, role, password_hash, disabled_at, user_created_at, last_sign_in_at, previous_sign_in_at, ...session } = row;
   if (isSessionExpired(session, now) || disabled_at !== null) {
     await deleteSession(db, id);
     return null;
@@ -87,7 +90,7 @@ export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: 
     await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", id).execute();
     session.last_seen_at = now;
   }
-  const user: User = { id: session.user_id, email, email_normalized, display_name, role, password_hash, disabled_at, created_at: user_created_at, last_sign_in_at };
+  const user: User = { id: session.user_id, email, email_normalized, display_name, role, password_hash, disabled_at, created_at: user_created_at, last_sign_in_at, previous_sign_in_at };
   return { session, user };
 }
 

@@ -53,6 +53,7 @@ export async function prepareUser(deps: { clock: Clock; random: RandomSource }, 
     disabled_at: null,
     created_at: deps.clock.nowMs(),
     last_sign_in_at: null,
+    previous_sign_in_at: null,
   };
   return { ok: true, user };
 }

@@ -53,7 +53,10 @@ export function parseDatabaseUrl(value: string, cwd: string): DatabaseTarget {
     return { dialect: "postgres", url: value };
   }
   if (value.startsWith("sqlite:")) {
-    const path = value.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+    const rest = value.slice("sqlite:".length);
+    // sqlite:relative/path, sqlite:/absolute/path or sqlite:///absolute/path; "sqlite://host/…" has no meaning here.
+    if (rest.startsWith("//") && !rest.startsWith("///")) throw new ConfigError("DATABASE_URL", "use sqlite:./relative/path or sqlite:///absolute/path");
+    const path = rest.replace(/^\/\/(?=\/)/, "");
     if (!path) throw new ConfigError("DATABASE_URL", "sqlite: needs a file path, e.g. sqlite:./data/gatehouse.db");
     return { dialect: "sqlite", path: path === ":memory:" ? path : resolve(cwd, path) };
   }

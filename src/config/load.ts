@@ -25,7 +25,13 @@ export function embeddedSecretKey(env: Record<string, string | undefined>, cwd: 
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32).toString("base64");
-  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: "wx" });
+  try {
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    // Another process made it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return readFileSync(file, "utf8").trim();
+    throw error;
+  }
   return key;
 }
 

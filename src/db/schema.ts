@@ -19,6 +19,7 @@ export interface UsersTable {
   disabled_at: EpochMs | null;
   created_at: EpochMs;
   last_sign_in_at: EpochMs | null;
+  previous_sign_in_at: EpochMs | null;
 }
 
 export interface SessionsTable {
@@ -34,6 +35,47 @@ export interface SessionsTable {
   second_factor_at: EpochMs | null;
   ip: string | null;
   user_agent: string | null;
+  /** Second-factor codes tried in this session (each try takes a slot before it is checked). */
+  code_attempts: number;
+  /** A one-time confirmation shown (and cleared) on the next page. */
+  flash: string | null;
+}
+
+export type SecondFactorKind = "totp" | "sms";
+export type SecondFactorStatus = "pending" | "active";
+
+export interface SecondFactorsTable {
+  id: string;
+  user_id: string;
+  kind: SecondFactorKind;
+  status: SecondFactorStatus;
+  /** The session that started a pending set-up; null once active. */
+  session_id: string | null;
+  /** AES-256-GCM, versioned key id (src/crypto/encryption.ts); the factor id is the associated data. */
+  totp_secret_enc: string | null;
+  /** The last accepted TOTP time step: a code is never accepted twice (RFC 6238 §5.2). */
+  totp_last_step: number | null;
+  phone_e164: string | null;
+  created_at: EpochMs;
+  /** A pending set-up must be finished by then. */
+  expires_at: EpochMs | null;
+  verified_at: EpochMs | null;
+}
+
+export type SmsPurpose = "setup" | "signin";
+
+export interface SmsChallengesTable {
+  id: string;
+  user_id: string;
+  session_id: string;
+  purpose: SmsPurpose;
+  phone_e164: string;
+  /** SHA-256 of `${id}:${code}`: the code itself is never stored. */
+  code_hash: string;
+  attempts: number;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  consumed_at: EpochMs | null;
 }
 
 export interface OneTimeLinksTable {
@@ -63,6 +105,8 @@ export interface DB {
   sessions: SessionsTable;
   one_time_links: OneTimeLinksTable;
   audit_events: AuditEventsTable;
+  second_factors: SecondFactorsTable;
+  sms_challenges: SmsChallengesTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -71,4 +115,6 @@ export type UserUpdate = Updateable<UsersTable>;
 export type Session = Selectable<SessionsTable>;
 export type OneTimeLink = Selectable<OneTimeLinksTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
+export type SecondFactor = Selectable<SecondFactorsTable>;
+export type SmsChallenge = Selectable<SmsChallengesTable>;
 export type { Generated };
