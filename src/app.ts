@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config/config.ts";
+import { createKeyring } from "./crypto/encryption.ts";
 import { cryptoRandom, type RandomSource } from "./crypto/random.ts";
 import { openDatabase } from "./db/database.ts";
 import { createConsoleMail } from "./adapters/mail/console-mail.ts";
@@ -28,6 +29,7 @@ export function createDeps(
     database: openDatabase(config.database),
     clock,
     random: options.random ?? cryptoRandom,
+    keyring: createKeyring(config.secretKeys),
     sms,
     mailer,
     outbox: config.production ? null : devOutbox,

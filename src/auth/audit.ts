@@ -10,6 +10,8 @@ export type AuditEventType =
   | "signin.password_succeeded"
   | "signin.password_failed"
   | "signin.completed"
+  | "signin.second_factor_failed"
+  | "two_factor.setup"
   | "signout";
 
 export interface AuditInput {

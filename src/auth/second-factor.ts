@@ -109,3 +109,8 @@ export async function acceptTotpStep(db: Kysely<DB>, factorId: string, step: num
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** A resent code gets its full 10 minutes: the set-up it belongs to lives at least as long. */
+export async function extendPendingFactor(db: Kysely<DB>, factorId: string, untilMs: number): Promise<void> {
+  await db.updateTable("second_factors").set({ expires_at: untilMs }).where("id", "=", factorId).where("status", "=", "pending").where("expires_at", "<", untilMs).execute();
+}

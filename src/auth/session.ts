@@ -27,29 +27,29 @@ export interface ValidSession {
   user: User;
 }
 
+export interface NewSession {
+  stage: SessionStage;
+  meta: SessionMeta;
+  secondFactorAt?: number | null;
+  flash?: string | null;
+}
+
 /** The token goes to the cookie; only its SHA-256 is stored, so a database leak yields no sessions. */
-export async function createSession(
-  db: Kysely<DB>,
-  deps: SessionDeps,
-  userId: string,
-  stage: SessionStage,
-  meta: SessionMeta,
-  secondFactorAt: number | null = null,
-): Promise<{ token: string; session: Session }> {
+export async function createSession(db: Kysely<DB>, deps: SessionDeps, userId: string, options: NewSession): Promise<{ token: string; session: Session }> {
   const token = generateToken(deps.random, 32);
   const now = deps.clock.nowMs();
   const session: Session = {
     id: sha256Hex(token),
     user_id: userId,
-    stage,
+    stage: options.stage,
     created_at: now,
     last_seen_at: now,
-    expires_at: now + (stage === "full" ? SESSION_ABSOLUTE_MS : PENDING_SESSION_ABSOLUTE_MS),
-    second_factor_at: secondFactorAt,
-    ip: meta.ip,
-    user_agent: meta.userAgent?.slice(0, 512) ?? null,
+    expires_at: now + (options.stage === "full" ? SESSION_ABSOLUTE_MS : PENDING_SESSION_ABSOLUTE_MS),
+    second_factor_at: options.secondFactorAt ?? null,
+    ip: options.meta.ip,
+    user_agent: options.meta.userAgent?.slice(0, 512) ?? null,
     code_attempts: 0,
-    flash: null,
+    flash: options.flash ?? null,
   };
   await db.insertInto("sessions").values(session).execute();
   return { token, session };
@@ -97,19 +97,25 @@ export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: 
 /**
  * Ends the pending session and issues a new token for a full one (no session fixation, OWASP ASVS 3.2.1).
  * The delete is the compare-and-set: of concurrent promotions of one pending session exactly one wins;
- * the others get null.
+ * the others get null. Run it inside the transaction that records what the second factor proved.
  */
 export async function promoteToFullSession(
-  db: Kysely<DB>,
+  trx: Kysely<DB>,
   deps: SessionDeps,
   pending: Session,
   meta: SessionMeta,
+  flash: string | null = null,
 ): Promise<{ token: string; session: Session } | null> {
-  return db.transaction().execute(async (trx) => {
-    const deleted = await trx.deleteFrom("sessions").where("id", "=", pending.id).where("stage", "=", "pending").executeTakeFirst();
-    if (Number(deleted.numDeletedRows) !== 1) return null;
-    return createSession(trx, deps, pending.user_id, "full", meta, deps.clock.nowMs());
-  });
+  const deleted = await trx.deleteFrom("sessions").where("id", "=", pending.id).where("stage", "=", "pending").executeTakeFirst();
+  if (Number(deleted.numDeletedRows) !== 1) return null;
+  return createSession(trx, deps, pending.user_id, { stage: "full", meta, secondFactorAt: deps.clock.nowMs(), flash });
+}
+
+/** Reads and clears the one-time confirmation of a session. */
+export async function takeFlash(db: Kysely<DB>, session: Session): Promise<string | null> {
+  if (session.flash === null) return null;
+  await db.updateTable("sessions").set({ flash: null }).where("id", "=", session.id).execute();
+  return session.flash;
 }
 
 export async function deleteSession(db: Kysely<DB>, sessionId: string): Promise<void> {

@@ -34,7 +34,7 @@ export async function signInWithPassword(
     });
     return { ok: false };
   }
-  const { token, session } = await createSession(db, deps, user.id, "pending", meta);
+  const { token, session } = await createSession(db, deps, user.id, { stage: "pending", meta });
   await recordAuditEvent(db, deps, { type: "signin.password_succeeded", actorUserId: user.id, subjectUserId: user.id, ip: meta.ip, userAgent: meta.userAgent });
   return { ok: true, token, session, user };
 }

@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/config.ts";
+import type { Keyring } from "../crypto/encryption.ts";
 import type { RandomSource } from "../crypto/random.ts";
 import type { Database } from "../db/database.ts";
 import type { Mailer } from "../adapters/mail/mailer.ts";
@@ -12,6 +13,8 @@ export interface AppDeps {
   database: Database;
   clock: Clock;
   random: RandomSource;
+  /** SECRET_KEY's versioned keys, for second-factor secrets at rest. */
+  keyring: Keyring;
   sms: SmsSender;
   mailer: Mailer;
   /** The development outbox (console SMS and mail); null in production. */

@@ -13,7 +13,10 @@ import { firstAdminRoutes } from "./routes/first-admin.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { inviteRoutes } from "./routes/invite.ts";
 import { loginRoutes } from "./routes/login.ts";
+import { setupAppRoutes } from "./routes/setup-app.ts";
+import { setupSmsRoutes } from "./routes/setup-sms.ts";
 import { secondFactorHome, twoFactorRoutes } from "./routes/two-factor.ts";
+import { verifyRoutes } from "./routes/verify.ts";
 import "./types.ts";
 
 /** Forms are small; anything bigger is refused with 413 before it is parsed (OWASP ASVS 13.1). */
@@ -44,6 +47,9 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(loginRoutes(deps));
   await app.register(dashboardRoutes(deps));
   await app.register(twoFactorRoutes(deps));
+  await app.register(setupAppRoutes(deps));
+  await app.register(setupSmsRoutes(deps));
+  await app.register(verifyRoutes(deps));
   await app.register(firstAdminRoutes(deps));
   await app.register(inviteRoutes(deps));
   if (!config.production && deps.outbox) await app.register(devOutboxRoutes(deps.outbox));

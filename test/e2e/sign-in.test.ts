@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { SIGN_IN_FAILED } from "../../src/http/routes/login.ts";
-import { expectNoSeriousA11yViolations, useBrowser } from "../support/browser.ts";
+import { collectPageProblems, expectNoSeriousA11yViolations, useBrowser } from "../support/browser.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 
@@ -34,7 +34,7 @@ describe.each(TEST_DIALECTS)("signing in with a real browser (%s)", (dialect) =>
   let ctx: TestContext;
   let context: BrowserContext;
   let page: Page;
-  let pageErrors: string[];
+  let pageProblems: string[];
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
@@ -47,16 +47,12 @@ describe.each(TEST_DIALECTS)("signing in with a real browser (%s)", (dialect) =>
     // Below vitest's 30 s test timeout, so a missing element fails with Playwright's own message.
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
-    pageErrors = [];
-    // A CSP violation or a script error shows up here: the pages must run clean under their own policy.
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error") pageErrors.push(message.text());
-    });
+    pageProblems = collectPageProblems(page);
   });
   afterEach(async () => {
+    const problems = [...pageProblems];
     await context?.close();
-    expect(pageErrors).toEqual([]);
+    expect(problems, "script errors, CSP violations or failed assets").toEqual([]);
   });
 
   const emailField = () => page.getByLabel("Email", { exact: true });
@@ -68,7 +64,7 @@ describe.each(TEST_DIALECTS)("signing in with a real browser (%s)", (dialect) =>
     await page.goto("/login");
     await heading(page, "Sign in").waitFor();
     await expectNoSeriousA11yViolations(page);
-    await page.screenshot({ path: `${SCREENSHOT_DIR}sign-in-${dialect}.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOT_DIR}sign-in.png`, fullPage: true });
 
     await emailField().fill(user.email);
     await passwordField().fill(TEST_PASSWORD);

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { AxeBuilder } from "@axe-core/playwright";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, beforeAll } from "vitest";
 
 /** Debian's package first, then Ubuntu's name for it. We never download a browser. */
 export const CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -42,13 +42,39 @@ export function useBrowser(): () => Browser {
   };
 }
 
+/**
+ * Collects what a page should never do under its own CSP: throw, log an error (CSP violations are
+ * logged so), or fail to load a script, style or image. An error status on the page itself (a 401
+ * sign-in page) is the server's answer, not a problem; nor is Chromium's automatic favicon request.
+ */
+export function collectPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`script error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(`console error: ${message.text()}`);
+  });
+  page.on("response", (response) => {
+    const request = response.request();
+    if (response.status() >= 400 && request.resourceType() !== "document" && !request.url().endsWith("/favicon.ico")) {
+      problems.push(`${response.status()} for ${request.resourceType()} ${request.url()}`);
+    }
+  });
+  page.on("requestfailed", (request) => problems.push(`${request.resourceType()} ${request.url()} failed: ${request.failure()?.errorText}`));
+  return problems;
+}
+
 const BLOCKING_IMPACTS = new Set(["serious", "critical"]);
 
-/** Runs axe-core on the page as it is now and fails listing every serious or critical violation. */
+/**
+ * Runs axe-core on the page as it is now and fails listing every serious or critical violation.
+ * The page must come from `browser.newContext()` (AxeBuilder refuses pages from `browser.newPage()`).
+ */
 export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const blocking = results.violations
     .filter((violation) => BLOCKING_IMPACTS.has(violation.impact ?? ""))
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
-  expect(blocking, `axe found serious accessibility violations on ${page.url()}`).toEqual([]);
+    .map((violation) => `- ${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  if (blocking.length > 0) {
+    throw new Error(`axe found ${blocking.length} serious or critical accessibility violation(s) on ${page.url()}:\n${blocking.join("\n")}`);
+  }
 }

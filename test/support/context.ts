@@ -7,6 +7,7 @@ import { createSession } from "../../src/auth/session.ts";
 import { createUser } from "../../src/auth/user.ts";
 import { sessionCookieName } from "../../src/http/session-cookie.ts";
 import { type Config, parseConfig } from "../../src/config/config.ts";
+import { createKeyring } from "../../src/crypto/encryption.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
 import type { Role, User } from "../../src/db/schema.ts";
 import type { AppDeps } from "../../src/http/deps.ts";
@@ -51,6 +52,7 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
     database: testDb.database,
     clock,
     random: cryptoRandom,
+    keyring: createKeyring(config.secretKeys),
     sms: options.sms ?? createConsoleSms({ log: silent, outbox, clock }),
     mailer: createConsoleMail({ log: silent, outbox, clock }),
     outbox,
@@ -89,7 +91,7 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
       return client;
     },
     async fullSessionClient(user) {
-      const { token } = await createSession(testDb.database.db, { clock, random: cryptoRandom }, user.id, "full", { ip: "127.0.0.1", userAgent: "test" }, clock.nowMs());
+      const { token } = await createSession(testDb.database.db, { clock, random: cryptoRandom }, user.id, { stage: "full", meta: { ip: "127.0.0.1", userAgent: "test" }, secondFactorAt: clock.nowMs() });
       const client = context.client();
       client.setCookie(sessionCookieName(deps.config), token);
       return client;

@@ -1,15 +1,22 @@
 import type { FastifyInstance } from "fastify";
+import { maskPhone } from "../../auth/phone.ts";
+import { findActiveFactor } from "../../auth/second-factor.ts";
+import { takeFlash } from "../../auth/session.ts";
 import { dashboardBody } from "../../views/pages/dashboard.ts";
 import type { AppDeps } from "../deps.ts";
 import { sendPage } from "../render.ts";
 
 export function dashboardRoutes(deps: AppDeps) {
+  const db = deps.database.db;
   return async (app: FastifyInstance) => {
     app.get("/", async (request, reply) => {
-      const { user } = request.auth!;
+      const { user, session } = request.auth!;
+      const [factor, flash] = await Promise.all([findActiveFactor(db, user.id), takeFlash(db, session)]);
+      const method = !factor ? null : factor.kind === "totp" ? { kind: "totp" as const } : { kind: "sms" as const, maskedPhone: maskPhone(factor.phone_e164!) };
       return sendPage(request, reply, deps.config, {
         title: "Dashboard",
-        body: () => dashboardBody({ displayName: user.display_name, lastSignInAt: user.last_sign_in_at }),
+        status: flash,
+        body: () => dashboardBody({ displayName: user.display_name, method, fallbackPhone: null, previousSignInAt: user.previous_sign_in_at }),
       });
     });
   };

@@ -6,6 +6,7 @@ import { parseEmail } from "../../auth/email.ts";
 import { countUsers, insertUser, parseDisplayName, prepareUser } from "../../auth/user.ts";
 import { type ChoosePasswordErrors, choosePasswordBody } from "../../views/pages/choose-password.ts";
 import type { AppDeps } from "../deps.ts";
+import { requestMeta } from "../request-meta.ts";
 import { formSchema, parseForm, text } from "../form.ts";
 import { checkNewPassword } from "../password-choice.ts";
 import { sendMessagePage, sendPage } from "../render.ts";
@@ -48,7 +49,7 @@ export function firstAdminRoutes(deps: AppDeps) {
         return "created" as const;
       });
       if (created !== "created") return sendMessagePage(request, reply, config, linkGone);
-      const { token } = await createSession(database.db, deps, prepared.user.id, "pending", { ip: request.ip, userAgent: request.headers["user-agent"] ?? null });
+      const { token } = await createSession(database.db, deps, prepared.user.id, { stage: "pending", meta: requestMeta(request) });
       setSessionCookie(reply, config, token);
       return reply.redirect("/two-factor", 303);
     });

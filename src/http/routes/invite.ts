@@ -6,6 +6,7 @@ import { createSession } from "../../auth/session.ts";
 import { setPasswordHash } from "../../auth/user.ts";
 import { type ChoosePasswordErrors, choosePasswordBody } from "../../views/pages/choose-password.ts";
 import type { AppDeps } from "../deps.ts";
+import { requestMeta } from "../request-meta.ts";
 import { formSchema, parseForm, text } from "../form.ts";
 import { checkNewPassword } from "../password-choice.ts";
 import { sendMessagePage, sendPage } from "../render.ts";
@@ -50,7 +51,7 @@ export function inviteRoutes(deps: AppDeps) {
         return link.user_id;
       });
       if (!userId) return sendMessagePage(request, reply, config, linkGone("used"));
-      const { token } = await createSession(database.db, deps, userId, "pending", { ip: request.ip, userAgent: request.headers["user-agent"] ?? null });
+      const { token } = await createSession(database.db, deps, userId, { stage: "pending", meta: requestMeta(request) });
       setSessionCookie(reply, config, token);
       return reply.redirect("/two-factor", 303);
     });

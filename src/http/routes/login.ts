@@ -7,6 +7,7 @@ import type { AppDeps } from "../deps.ts";
 import { formSchema, parseForm, text } from "../form.ts";
 import { sendPage } from "../render.ts";
 import { clearSessionCookie, setSessionCookie } from "../session-cookie.ts";
+import { sendSignInCodeOnArrival } from "./verify.ts";
 
 export const SIGN_IN_FAILED = "The email or password is not correct.";
 
@@ -39,6 +40,7 @@ export function loginRoutes(deps: AppDeps) {
       // Signing in again replaces whatever session this browser had.
       if (request.auth) await deleteSession(database.db, request.auth.session.id);
       setSessionCookie(reply, config, result.token);
+      await sendSignInCodeOnArrival(request, deps, result.user.id, result.session.id);
       return reply.redirect("/two-factor", 303);
     });
 

@@ -1,22 +1,33 @@
 import type { FastifyInstance } from "fastify";
+import { maskPhone } from "../../auth/phone.ts";
+import { findActiveFactor } from "../../auth/second-factor.ts";
 import type { ValidSession } from "../../auth/session.ts";
-import { twoFactorPlaceholderBody } from "../../views/pages/two-factor-placeholder.ts";
+import { setupOptionsBody } from "../../views/pages/setup-options.ts";
+import { twoFactorOverviewBody } from "../../views/pages/two-factor-overview.ts";
 import type { AppDeps } from "../deps.ts";
 import { sendPage } from "../render.ts";
+import { requireSetupAllowed } from "./setup-guard.ts";
 
-/** The page a pending session belongs on. With no method set up yet, that is the forced set-up. */
-export async function secondFactorHome(_deps: AppDeps, _auth: ValidSession): Promise<string> {
-  return "/two-factor/setup";
+/** The page a pending session belongs on: the code prompt when a method exists, else the forced set-up. */
+export async function secondFactorHome(deps: AppDeps, auth: ValidSession): Promise<string> {
+  return (await findActiveFactor(deps.database.db, auth.user.id)) ? "/two-factor/verify" : "/two-factor/setup";
 }
 
 export function twoFactorRoutes(deps: AppDeps) {
+  const { config, database } = deps;
   return async (app: FastifyInstance) => {
     app.get("/two-factor", { config: { access: "session" } }, async (request, reply) => {
       const auth = request.auth!;
-      return reply.redirect(auth.session.stage === "pending" ? await secondFactorHome(deps, auth) : "/two-factor/setup", 303);
+      if (auth.session.stage === "pending") return reply.redirect(await secondFactorHome(deps, auth), 303);
+      const active = await findActiveFactor(database.db, auth.user.id);
+      return sendPage(request, reply, config, {
+        title: "Manage Two-Factor Login",
+        body: () => twoFactorOverviewBody({ active, maskedPhone: active?.phone_e164 ? maskPhone(active.phone_e164) : null }),
+      });
     });
-    app.get("/two-factor/setup", { config: { access: "session" } }, async (request, reply) =>
-      sendPage(request, reply, deps.config, { title: "Manage Two-Factor Login", body: () => twoFactorPlaceholderBody() }),
+
+    app.get("/two-factor/setup", { config: { access: "pending" }, preHandler: requireSetupAllowed(deps) }, async (request, reply) =>
+      sendPage(request, reply, config, { title: "Manage Two-Factor Login", body: (csrfToken) => setupOptionsBody({ csrfToken }) }),
     );
   };
 }

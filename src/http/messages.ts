@@ -1,0 +1,19 @@
+/** Every message a second-factor page can show, in one place, so wording stays consistent. */
+export const MESSAGES = {
+  codeFormat: "Enter the six-digit code: six digits, spaces and dashes allowed.",
+  codeWrong: "That code is not correct. Check it and try again.",
+  codeExpired: "This code has expired. Ask for a new code.",
+  setupExpired: "The time to enter the code has run out. You will have to restart this process.",
+  tooManyCodes: "Too many wrong codes. For your security, sign in again to continue.",
+  noCodeSent: "There is no code waiting for you. Ask for a new code.",
+  smsFailed: "We could not send the code. Try again.",
+  phoneEmpty: "Enter your mobile phone number, starting with + and the country code.",
+  phoneInvalid: "This is not a phone number we recognise. Enter it with + and the country code, for example +44 7400 123456.",
+  phoneNotMobile: "This number cannot receive text messages. Enter a mobile or landline number.",
+  setupDone: "Two-factor authentication is set up. You will be asked for a code each time you sign in.",
+} as const;
+
+export function resendCooldownMessage(retryAfterMs: number): string {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return `You can ask for a new code in ${seconds} second${seconds === 1 ? "" : "s"}.`;
+}

@@ -1,0 +1,104 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { takeSessionCodeAttempt } from "../../auth/code-attempts.ts";
+import { maskPhone, parsePhoneNumber } from "../../auth/phone.ts";
+import { extendPendingFactor, findPendingFactor, startSmsSetup } from "../../auth/second-factor.ts";
+import { findLatestChallenge, RESEND_COOLDOWN_MS, SMS_CODE_TTL_MS, verifySmsChallenge } from "../../auth/sms-challenge.ts";
+import type { SecondFactor } from "../../db/schema.ts";
+import { smsCodeBody, smsPhoneBody } from "../../views/pages/setup-sms.ts";
+import { setupOptionsBody } from "../../views/pages/setup-options.ts";
+import { readCode } from "../code-input.ts";
+import { finishSecondFactor } from "../complete-sign-in.ts";
+import type { AppDeps } from "../deps.ts";
+import { formSchema, parseForm, text } from "../form.ts";
+import { MESSAGES } from "../messages.ts";
+import { sendPage } from "../render.ts";
+import { sendSmsCode } from "../sms-send.ts";
+import { requireSetupAllowed } from "./setup-guard.ts";
+
+const phoneForm = formSchema({ phone: text(64) });
+const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile_or_fixed_line: MESSAGES.phoneNotMobile } as const;
+
+/** SMS set-up: phone number → code sent → code verified → SMS is the active method. */
+export function setupSmsRoutes(deps: AppDeps) {
+  const { config, database, clock } = deps;
+  const db = database.db;
+
+  const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: string | null }, code = 200) =>
+    sendPage(request, reply, config, { title: "Set up SMS codes", code, body: (csrfToken) => smsPhoneBody({ csrfToken, ...o }) });
+
+  async function codePage(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200) {
+    const challenge = await findLatestChallenge(db, request.auth!.session.id, "setup");
+    return sendPage(request, reply, config, {
+      title: "Enter the code we sent",
+      code,
+      body: (csrfToken) =>
+        smsCodeBody({
+          heading: "Enter the code we sent",
+          csrfToken,
+          maskedPhone: maskPhone(factor.phone_e164!),
+          verifyAction: "/two-factor/setup/sms/verify",
+          resendAction: "/two-factor/setup/sms/resend",
+          expiresAtMs: challenge?.expires_at ?? null,
+          resendAvailableAtMs: challenge ? challenge.created_at + RESEND_COOLDOWN_MS : null,
+          nowMs: clock.nowMs(),
+          error,
+        }),
+    });
+  }
+
+  const restart = (request: FastifyRequest, reply: FastifyReply, message: string, code: number) =>
+    sendPage(request, reply, config, { title: "Manage Two-Factor Login", code, body: (csrfToken) => setupOptionsBody({ csrfToken, error: message }) });
+
+  const sendFor = (request: FastifyRequest, factor: SecondFactor) =>
+    sendSmsCode(request, deps, { userId: factor.user_id, sessionId: request.auth!.session.id, purpose: "setup", phoneE164: factor.phone_e164! });
+
+  return async (app: FastifyInstance) => {
+    const opts = { config: { access: "pending" as const }, preHandler: requireSetupAllowed(deps) };
+
+    // The "SMS" choice on the set-up page: a POST, because it starts a set-up.
+    app.post("/two-factor/setup/sms", opts, async (_request, reply) => reply.redirect("/two-factor/setup/sms", 303));
+    app.get("/two-factor/setup/sms", opts, async (request, reply) => phonePage(request, reply, {}));
+
+    app.post("/two-factor/setup/sms/send", opts, async (request, reply) => {
+      const form = parseForm(phoneForm, request.body);
+      if (!form.ok) return phonePage(request, reply, { formError: form.message }, 400);
+      const phone = parsePhoneNumber(form.data.phone);
+      if (!phone.ok) return phonePage(request, reply, { phone: form.data.phone, error: PHONE_ERRORS[phone.reason] }, 400);
+      const auth = request.auth!;
+      const factor = await startSmsSetup(db, deps, auth.user.id, auth.session.id, phone.e164);
+      const sent = await sendFor(request, factor);
+      if (!sent.ok) return phonePage(request, reply, { phone: form.data.phone, formError: sent.message }, sent.status);
+      return reply.redirect("/two-factor/setup/sms/verify", 303);
+    });
+
+    app.get("/two-factor/setup/sms/verify", opts, async (request, reply) => {
+      const factor = await findPendingFactor(db, clock, request.auth!.session.id, "sms");
+      if (!factor) return reply.redirect("/two-factor/setup/sms", 303);
+      return codePage(request, reply, factor, null);
+    });
+
+    app.post("/two-factor/setup/sms/resend", opts, async (request, reply) => {
+      const factor = await findPendingFactor(db, clock, request.auth!.session.id, "sms");
+      if (!factor) return restart(request, reply, MESSAGES.setupExpired, 410);
+      const sent = await sendFor(request, factor);
+      if (!sent.ok) return codePage(request, reply, factor, sent.message, sent.status);
+      await extendPendingFactor(db, factor.id, clock.nowMs() + SMS_CODE_TTL_MS);
+      return reply.redirect("/two-factor/setup/sms/verify", 303);
+    });
+
+    app.post("/two-factor/setup/sms/verify", opts, async (request, reply) => {
+      const auth = request.auth!;
+      const factor = await findPendingFactor(db, clock, auth.session.id, "sms");
+      if (!factor) return restart(request, reply, MESSAGES.setupExpired, 410);
+      const input = readCode(request.body);
+      if (!input.ok) return codePage(request, reply, factor, input.message, input.status);
+      if (!(await takeSessionCodeAttempt(db, auth.session.id))) return restart(request, reply, MESSAGES.tooManyCodes, 429);
+      const result = await verifySmsChallenge(db, clock, auth.session.id, "setup", input.code);
+      if (result.ok) return finishSecondFactor(request, reply, deps, { method: "sms", activate: { factor, totpStep: null }, flash: MESSAGES.setupDone });
+      if (result.error === "expired") return restart(request, reply, MESSAGES.setupExpired, 410);
+      if (result.error === "too_many") return restart(request, reply, MESSAGES.tooManyCodes, 429);
+      if (result.error === "no_challenge") return codePage(request, reply, factor, MESSAGES.noCodeSent, 400);
+      return codePage(request, reply, factor, MESSAGES.codeWrong, 400);
+    });
+  };
+}
