@@ -60,3 +60,33 @@
     if (!list.hidden && !button.contains(event.target) && !list.contains(event.target)) close(false);
   });
 })();
+
+// Countdowns: a code's deadline in the reader's local time with minutes left, and the resend cool-down.
+(() => {
+  const pad = (n) => String(n).padStart(2, "0");
+  document.querySelectorAll("time[data-countdown]").forEach((el) => {
+    const deadline = Date.parse(el.getAttribute("datetime"));
+    if (Number.isNaN(deadline)) return;
+    const local = new Date(deadline).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const tick = () => {
+      const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      el.textContent = left > 0 ? `${local} (${Math.floor(left / 60)}:${pad(left % 60)} left)` : `${local} (time is up)`;
+      if (left > 0) setTimeout(tick, 1000);
+    };
+    tick();
+  });
+  document.querySelectorAll("[data-seconds-left]").forEach((el) => {
+    let left = Number(el.getAttribute("data-seconds-left"));
+    const hint = el.closest("p");
+    const tick = () => {
+      if (left <= 0) {
+        if (hint) hint.textContent = "You can ask for a new code now.";
+        return;
+      }
+      el.textContent = `${left} second${left === 1 ? "" : "s"}`;
+      left -= 1;
+      setTimeout(tick, 1000);
+    };
+    tick();
+  });
+})();

@@ -33,17 +33,18 @@ export async function createTestDatabase(dialect: TestDialect, options: { sqlite
   await admin.end();
   const target: DatabaseTarget = { dialect: "postgres", url };
   const database = openDatabase(target, { searchPath: schema, poolSize: 5 });
-  await migrateToLatest(database);
-  return {
-    database,
-    target,
-    searchPath: schema,
-    drop: async () => {
-      await database.close();
-      const cleanup = new pg.Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`drop schema if exists ${schema} cascade`);
-      await cleanup.end();
-    },
+  const drop = async () => {
+    await database.close();
+    const cleanup = new pg.Client({ connectionString: url });
+    await cleanup.connect();
+    await cleanup.query(`drop schema if exists ${schema} cascade`);
+    await cleanup.end();
   };
+  try {
+    await migrateToLatest(database);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { database, target, searchPath: schema, drop };
 }

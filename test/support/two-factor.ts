@@ -41,3 +41,47 @@ export async function enrollApp(ctx: TestContext, email: string): Promise<Buffer
   if (done.location !== "/") throw new Error(`app set-up failed: ${done.status}`);
   return secret;
 }
+
+/** Submits a code on the app set-up page (field "Six-digit code", button "Verify"). */
+export function submitAppSetupCode(client: HttpClient, code: string) {
+  return client.submit("/two-factor/setup/app", { code }, "/two-factor/setup/app/verify");
+}
+
+/** Chooses SMS and sends a code to `phone` as typed; the response is the send's. */
+export function sendSmsSetupCode(client: HttpClient, phone: string) {
+  return client.submit("/two-factor/setup/sms", { phone }, "/two-factor/setup/sms/send");
+}
+
+/** Submits a code on the SMS set-up code page. */
+export function submitSmsSetupCode(client: HttpClient, code: string) {
+  return client.submit("/two-factor/setup/sms/verify", { code }, "/two-factor/setup/sms/verify");
+}
+
+/** Submits a code on "Two-Factor Verification" (every later sign-in). */
+export function submitSignInCode(client: HttpClient, code: string) {
+  return client.submit("/two-factor/verify", { code }, "/two-factor/verify");
+}
+
+/** Six digits that are the code of none of the steps T-1, T, T+1 around `nowMs`. */
+export function wrongTotpCode(secret: Buffer, nowMs: number): string {
+  const valid = new Set([-30_000, 0, 30_000].map((offset) => totpCodeAt(secret, nowMs + offset)));
+  for (let n = 0; ; n += 1) {
+    const candidate = String(n).padStart(6, "0");
+    if (!valid.has(candidate)) return candidate;
+  }
+}
+
+/** Six digits other than `code`. */
+export function otherCode(code: string): string {
+  return String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+}
+
+/** A user with SMS to `phone` (E.164) as the active method, signed out again. */
+export async function enrollSms(ctx: TestContext, email: string, phone: string): Promise<void> {
+  const client = await ctx.signInWithPassword(email);
+  const sent = await sendSmsSetupCode(client, phone);
+  if (sent.location !== "/two-factor/setup/sms/verify") throw new Error(`SMS set-up did not start: ${sent.status}`);
+  const done = await submitSmsSetupCode(client, lastSmsCode(ctx, phone));
+  if (done.location !== "/") throw new Error(`SMS set-up failed: ${done.status}`);
+  await client.submit("/", {}, "/logout");
+}
