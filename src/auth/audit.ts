@@ -12,6 +12,14 @@ export type AuditEventType =
   | "signin.completed"
   | "signin.second_factor_failed"
   | "two_factor.setup"
+  | "two_factor.key_replaced"
+  | "two_factor.phone_changed"
+  | "two_factor.switched"
+  | "two_factor.step_up"
+  | "two_factor.step_up_failed"
+  | "fallback.added"
+  | "fallback.changed"
+  | "fallback.removed"
   | "signout";
 
 export interface AuditInput {

@@ -85,6 +85,9 @@ export function readTotpSecret(keyring: Keyring, factor: SecondFactor): Buffer {
  * row: of concurrent activations exactly one returns true. Run inside a transaction.
  */
 export async function activateFactor(trx: Kysely<DB>, factor: SecondFactor, nowMs: number, totpStep: number | null): Promise<boolean> {
+  // Lock the user's row first (a no-op update: the row lock both dialects accept). Without it two
+  // set-ups of one user each claim their own row and then wait on the other's: a deadlock on PostgreSQL.
+  await trx.updateTable("users").set((eb) => ({ last_sign_in_at: eb.ref("last_sign_in_at") })).where("id", "=", factor.user_id).execute();
   const claimed = await trx
     .updateTable("second_factors")
     .set({ session_id: null, expires_at: null })

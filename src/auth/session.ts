@@ -76,12 +76,13 @@ export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: 
       "users.created_at as user_created_at",
       "users.last_sign_in_at",
       "users.previous_sign_in_at",
+      "users.fallback_phone_e164",
     ])
     .where("sessions.id", "=", id)
     .executeTakeFirst();
   if (!row) return null;
   const now = clock.nowMs();
-  const { email, email_normalized, display_name, role, password_hash, disabled_at, user_created_at, last_sign_in_at, previous_sign_in_at, ...session } = row;
+  const { email, email_normalized, display_name, role, password_hash, disabled_at, user_created_at, last_sign_in_at, previous_sign_in_at, fallback_phone_e164, ...session } = row;
   if (isSessionExpired(session, now) || disabled_at !== null) {
     await deleteSession(db, id);
     return null;
@@ -90,7 +91,7 @@ export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: 
     await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", id).execute();
     session.last_seen_at = now;
   }
-  const user: User = { id: session.user_id, email, email_normalized, display_name, role, password_hash, disabled_at, created_at: user_created_at, last_sign_in_at, previous_sign_in_at };
+  const user: User = { id: session.user_id, email, email_normalized, display_name, role, password_hash, disabled_at, created_at: user_created_at, last_sign_in_at, previous_sign_in_at, fallback_phone_e164 };
   return { session, user };
 }
 

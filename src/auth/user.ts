@@ -54,6 +54,7 @@ export async function prepareUser(deps: { clock: Clock; random: RandomSource }, 
     created_at: deps.clock.nowMs(),
     last_sign_in_at: null,
     previous_sign_in_at: null,
+    fallback_phone_e164: null,
   };
   return { ok: true, user };
 }

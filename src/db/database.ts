@@ -11,8 +11,6 @@ export type Dialect = DatabaseTarget["dialect"];
 export interface Database {
   readonly db: Kysely<DB>;
   readonly dialect: Dialect;
-  /** The PostgreSQL schema this handle works in, when one was chosen (tests use one per test). */
-  readonly schema: string | undefined;
   /** True when the database answers a trivial query (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -32,7 +30,6 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     return {
       db,
       dialect: "sqlite",
-      schema: undefined,
       ping: async () => sqlite.prepare("select 1 as ok").get() !== undefined,
       close: () => db.destroy(),
     };
@@ -54,7 +51,6 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
   return {
     db,
     dialect: "postgres",
-    schema: options.searchPath ?? searchPathOf(target.url),
     ping: async () => {
       try {
         await pool.query("select 1");
@@ -67,9 +63,3 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
   };
 }
 
-/** The first schema of a `?options=-c search_path=…` connection parameter, if the URL sets one. */
-export function searchPathOf(url: string): string | undefined {
-  const options = new URL(url).searchParams.get("options");
-  const match = options && /search_path=([A-Za-z_][A-Za-z0-9_$]*)/.exec(options);
-  return match ? match[1] : undefined;
-}

@@ -20,6 +20,8 @@ export interface UsersTable {
   created_at: EpochMs;
   last_sign_in_at: EpochMs | null;
   previous_sign_in_at: EpochMs | null;
+  /** Where a lost-device reset code goes; verified by SMS before it is saved. */
+  fallback_phone_e164: string | null;
 }
 
 export interface SessionsTable {
@@ -62,7 +64,7 @@ export interface SecondFactorsTable {
   verified_at: EpochMs | null;
 }
 
-export type SmsPurpose = "setup" | "signin";
+export type SmsPurpose = "setup" | "signin" | "step_up" | "fallback" | "reset";
 
 export interface SmsChallengesTable {
   id: string;

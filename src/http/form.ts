@@ -10,6 +10,9 @@ export function formSchema<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject({ _csrf: z.string().optional(), ...shape });
 }
 
+/** A form with no fields but its CSRF token (a button). */
+export const emptyFormSchema = formSchema({});
+
 export type FormResult<T> = { ok: true; data: T } | { ok: false; message: string };
 
 /** Parses a form body; the message names the field and what is wrong, for a 400 page. */

@@ -11,7 +11,17 @@ export const MESSAGES = {
   phoneInvalid: "This is not a phone number we recognise. Enter it with + and the country code, for example +44 7400 123456.",
   phoneNotMobile: "This number cannot receive text messages. Enter a mobile or landline number.",
   setupDone: "Two-factor authentication is set up. You will be asked for a code each time you sign in.",
+  fallbackSameAsPrimary: "This number already receives your sign-in codes. Use a different phone, so you can still reset if you lose this one.",
+  fallbackAdded: "Fallback phone added.",
+  fallbackChanged: "Fallback phone changed.",
+  fallbackRemoved: "Fallback phone removed.",
+  appReplaced: "Your authenticator app now uses the new key. Codes from the old key no longer work.",
+  phoneChanged: "Your SMS codes now go to the new number.",
+  switchedToApp: "Two-factor sign-in now uses your authenticator app. SMS codes are turned off.",
+  switchedToSms: "Two-factor sign-in now uses SMS codes. The authenticator app is turned off.",
 } as const;
+
+export const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile_or_fixed_line: MESSAGES.phoneNotMobile } as const;
 
 export function resendCooldownMessage(retryAfterMs: number): string {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));

@@ -13,7 +13,9 @@ import { firstAdminRoutes } from "./routes/first-admin.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { inviteRoutes } from "./routes/invite.ts";
 import { loginRoutes } from "./routes/login.ts";
+import { fallbackRoutes } from "./routes/fallback.ts";
 import { setupAppRoutes } from "./routes/setup-app.ts";
+import { stepUpRoutes } from "./routes/step-up.ts";
 import { setupSmsRoutes } from "./routes/setup-sms.ts";
 import { secondFactorHome, twoFactorRoutes } from "./routes/two-factor.ts";
 import { verifyRoutes } from "./routes/verify.ts";
@@ -50,6 +52,8 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(setupAppRoutes(deps));
   await app.register(setupSmsRoutes(deps));
   await app.register(verifyRoutes(deps));
+  await app.register(stepUpRoutes(deps));
+  await app.register(fallbackRoutes(deps));
   await app.register(firstAdminRoutes(deps));
   await app.register(inviteRoutes(deps));
   if (!config.production && deps.outbox) await app.register(devOutboxRoutes(deps.outbox));

@@ -18,4 +18,20 @@ describe.runIf(process.env.TEST_DATABASE_URL)("migrations on a PostgreSQL server
       await first.drop();
     }
   });
+
+  it("schemas migrate while other schemas of the same server are being dropped", async () => {
+    // Kysely's catalog scan looks up every schema it sees by name; one dropped mid-scan made it fail.
+    const failures: string[] = [];
+    const createAndDrop = async (rounds: number) => {
+      for (let round = 0; round < rounds; round += 1) {
+        try {
+          await (await createTestDatabase("postgres")).drop();
+        } catch (error) {
+          failures.push(error instanceof Error ? error.message : String(error));
+        }
+      }
+    };
+    await Promise.all([createAndDrop(20), createAndDrop(20), createAndDrop(20)]);
+    expect(failures).toEqual([]);
+  }, 120_000);
 });

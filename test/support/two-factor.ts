@@ -39,6 +39,7 @@ export async function enrollApp(ctx: TestContext, email: string): Promise<Buffer
   const secret = await startAppSetup(client);
   const done = await client.submit("/two-factor/setup/app", { code: totpCodeAt(secret, ctx.clock.nowMs()) }, "/two-factor/setup/app/verify");
   if (done.location !== "/") throw new Error(`app set-up failed: ${done.status}`);
+  await client.submit("/", {}, "/logout");
   return secret;
 }
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { maskPhone } from "../../auth/phone.ts";
 import { findActiveFactor } from "../../auth/second-factor.ts";
-import type { ValidSession } from "../../auth/session.ts";
+import { takeFlash, type ValidSession } from "../../auth/session.ts";
 import { setupOptionsBody } from "../../views/pages/setup-options.ts";
-import { twoFactorOverviewBody } from "../../views/pages/two-factor-overview.ts";
+import { manageBody } from "../../views/pages/manage.ts";
 import type { AppDeps } from "../deps.ts";
 import { sendPage } from "../render.ts";
 import { requireSetupAllowed } from "./setup-guard.ts";
@@ -19,10 +19,13 @@ export function twoFactorRoutes(deps: AppDeps) {
     app.get("/two-factor", { config: { access: "session" } }, async (request, reply) => {
       const auth = request.auth!;
       if (auth.session.stage === "pending") return reply.redirect(await secondFactorHome(deps, auth), 303);
-      const active = await findActiveFactor(database.db, auth.user.id);
+      const [active, flash] = await Promise.all([findActiveFactor(database.db, auth.user.id), takeFlash(database.db, auth.session)]);
+      const fallback = auth.user.fallback_phone_e164;
       return sendPage(request, reply, config, {
         title: "Manage Two-Factor Login",
-        body: () => twoFactorOverviewBody({ active, maskedPhone: active?.phone_e164 ? maskPhone(active.phone_e164) : null }),
+        status: flash,
+        body: (csrfToken) =>
+          manageBody({ csrfToken, active: active?.kind ?? null, maskedPhone: active?.phone_e164 ? maskPhone(active.phone_e164) : null, maskedFallback: fallback ? maskPhone(fallback) : null }),
       });
     });
 

@@ -1,0 +1,27 @@
+import { codeForm } from "../code-form.ts";
+import { csrfInput, formError } from "../form.ts";
+import { html, type SafeHtml } from "../html.ts";
+
+const HEADING = "Confirm it's you";
+
+/** Step-up with the authenticator app, or with an SMS code already sent. */
+export function stepUpCodeBody(o: { csrfToken: string; action: string; method: "totp" | "sms"; maskedPhone?: string; expiresAtMs?: number | null; error?: string | null; resendAction?: string }): SafeHtml {
+  return html`<h1>${HEADING}</h1>
+<p>Changing how you sign in needs a fresh code from your current method.</p>
+<p>${o.method === "totp" ? "Enter the code your authenticator app shows." : html`Enter the code we sent to ${o.maskedPhone ?? ""}.`}</p>
+${codeForm({ action: o.action, csrfToken: o.csrfToken, error: o.error, expiresAtMs: o.expiresAtMs ?? null })}
+${o.resendAction ? html`<form method="post" action="${o.resendAction}" class="resend-form">${csrfInput(o.csrfToken)}<button type="submit" class="button-secondary">Resend code</button></form>` : null}
+<p><a href="/two-factor">Cancel</a></p>`;
+}
+
+/** Step-up for an SMS user before a code has been sent: nothing is sent until they ask. */
+export function stepUpSendBody(o: { csrfToken: string; action: string; maskedPhone: string; error?: string | null }): SafeHtml {
+  return html`<h1>${HEADING}</h1>
+${formError(o.error)}
+<p>Changing how you sign in needs a fresh code from your current method. We will text a code to ${o.maskedPhone}.</p>
+<form method="post" action="${o.action}">
+  ${csrfInput(o.csrfToken)}
+  <button type="submit" class="button-primary">Send code</button>
+</form>
+<p><a href="/two-factor">Cancel</a></p>`;
+}
