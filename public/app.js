@@ -64,9 +64,11 @@
 // Countdowns: a code's deadline in the reader's local time with minutes left, and the resend cool-down.
 (() => {
   const pad = (n) => String(n).padStart(2, "0");
-  document.querySelectorAll("time[data-countdown]").forEach((el) => {
-    const deadline = Date.parse(el.getAttribute("datetime"));
-    if (Number.isNaN(deadline)) return;
+  // The server says how many seconds are left, so a wrong device clock cannot end a code early.
+  document.querySelectorAll("time[data-countdown-seconds]").forEach((el) => {
+    const secondsLeft = Number(el.getAttribute("data-countdown-seconds"));
+    if (!Number.isFinite(secondsLeft)) return;
+    const deadline = Date.now() + secondsLeft * 1000;
     const local = new Date(deadline).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     const tick = () => {
       const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));

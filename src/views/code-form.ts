@@ -5,14 +5,20 @@ import { html, type SafeHtml } from "./html.ts";
  * The one prompt for a second-factor code, wherever it appears: field "Six-digit code", button "Verify".
  * One-time-code autocomplete lets phones offer the SMS code; numeric input mode shows a keypad.
  */
-export function codeForm(o: { action: string; csrfToken: string; error?: string | null; expiresAtMs?: number | null; hint?: string | null }): SafeHtml {
-  const described = ["code-hint", o.expiresAtMs ? "code-expiry" : null, o.error ? "code-error" : null].filter(Boolean).join(" ");
+/** When a code stops working, and the server's time now (so countdowns never depend on the device clock). */
+export interface Deadline {
+  atMs: number;
+  nowMs: number;
+}
+
+export function codeForm(o: { action: string; csrfToken: string; error?: string | null; deadline?: Deadline | null; hint?: string | null }): SafeHtml {
+  const described = ["code-hint", o.deadline ? "code-expiry" : null, o.error ? "code-error" : null].filter(Boolean).join(" ");
   return html`<form method="post" action="${o.action}" class="stack code-form" novalidate>
   ${csrfInput(o.csrfToken)}
   <div class="field${o.error ? " field-invalid" : ""}">
     <label for="field-code">Six-digit code</label>
     <p class="hint" id="code-hint">${o.hint ?? "Enter the six digits. Spaces are ignored."}</p>
-    ${o.expiresAtMs ? html`<p class="hint" id="code-expiry">${expiryText(o.expiresAtMs)}</p>` : null}
+    ${o.deadline ? html`<p class="hint" id="code-expiry">${expiryText(o.deadline)}</p>` : null}
     ${o.error ? html`<p class="error" id="code-error">${o.error}</p>` : null}
     <input id="field-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" aria-describedby="${described}"${o.error ? html` aria-invalid="true"` : null} required autofocus>
   </div>
@@ -21,7 +27,8 @@ export function codeForm(o: { action: string; csrfToken: string; error?: string 
 }
 
 /** The deadline as text (UTC, which every reader can place), enhanced to a local countdown by app.js. */
-export function expiryText(expiresAtMs: number): SafeHtml {
-  const iso = new Date(expiresAtMs).toISOString();
-  return html`Enter it before <time datetime="${iso}" data-countdown>${iso.slice(11, 16)} UTC</time>.`;
+export function expiryText(deadline: Deadline): SafeHtml {
+  const iso = new Date(deadline.atMs).toISOString();
+  const secondsLeft = Math.max(0, Math.round((deadline.atMs - deadline.nowMs) / 1000));
+  return html`Enter it before <time datetime="${iso}" data-countdown-seconds="${secondsLeft}">${iso.slice(11, 16)} UTC</time>.`;
 }

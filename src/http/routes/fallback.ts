@@ -31,7 +31,7 @@ export function fallbackRoutes(deps: AppDeps) {
       body: (csrfToken) => fallbackPhoneBody({ csrfToken, changing: request.auth!.user.fallback_phone_e164 !== null, ...o }),
     });
 
-  const codePage = (request: FastifyRequest, reply: FastifyReply, challenge: SmsChallenge, error: string | null, code = 200) =>
+  const codePage = (request: FastifyRequest, reply: FastifyReply, challenge: SmsChallenge, error: string | null, code = 200, notice: string | null = null) =>
     sendPage(request, reply, config, {
       title: "Verify your fallback phone",
       code,
@@ -42,10 +42,11 @@ export function fallbackRoutes(deps: AppDeps) {
           maskedPhone: maskPhone(challenge.phone_e164),
           verifyAction: "/two-factor/fallback/verify",
           resendAction: "/two-factor/fallback/resend",
-          expiresAtMs: challenge.expires_at,
+          deadline: { atMs: challenge.expires_at, nowMs: clock.nowMs() },
           resendAvailableAtMs: challenge.created_at + RESEND_COOLDOWN_MS,
           nowMs: clock.nowMs(),
           error,
+          notice,
         }),
     });
 
@@ -80,7 +81,7 @@ export function fallbackRoutes(deps: AppDeps) {
       const challenge = await findLatestChallenge(db, request.auth!.session.id, "fallback");
       if (!challenge) return reply.redirect("/two-factor/fallback", 303);
       const sent = await send(request, challenge.phone_e164);
-      if (!sent.ok) return codePage(request, reply, challenge, sent.message, sent.status);
+      if (!sent.ok) return sent.cooldown ? codePage(request, reply, challenge, null, sent.status, sent.message) : codePage(request, reply, challenge, sent.message, sent.status);
       return reply.redirect("/two-factor/fallback/verify", 303);
     });
 

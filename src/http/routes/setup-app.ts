@@ -25,7 +25,7 @@ export function setupAppRoutes(deps: AppDeps) {
     return sendPage(request, reply, config, {
       title: "Set up your authenticator app",
       code,
-      body: (csrfToken) => setupAppBody({ csrfToken, qrSvg: svg, keyInGroups: formatKeyInGroups(totpSecretToBase32(secret)), expiresAtMs: factor.expires_at!, error }),
+      body: (csrfToken) => setupAppBody({ csrfToken, qrSvg: svg, keyInGroups: formatKeyInGroups(totpSecretToBase32(secret)), deadline: { atMs: factor.expires_at!, nowMs: clock.nowMs() }, error }),
     });
   }
 

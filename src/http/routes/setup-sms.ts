@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { takeSessionCodeAttempt } from "../../auth/code-attempts.ts";
 import { maskPhone, parsePhoneNumber } from "../../auth/phone.ts";
-import { extendPendingFactor, findPendingFactor, startSmsSetup } from "../../auth/second-factor.ts";
+import { extendPendingFactor, findPendingFactor, hasExpiredPendingFactor, startSmsSetup } from "../../auth/second-factor.ts";
 import { findLatestChallenge, RESEND_COOLDOWN_MS, SMS_CODE_TTL_MS, verifySmsChallenge } from "../../auth/sms-challenge.ts";
 import type { SecondFactor } from "../../db/schema.ts";
 import { smsCodeBody, smsPhoneBody } from "../../views/pages/setup-sms.ts";
@@ -26,7 +26,7 @@ export function setupSmsRoutes(deps: AppDeps) {
   const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: string | null }, code = 200) =>
     sendPage(request, reply, config, { title: "Set up SMS codes", code, body: (csrfToken) => smsPhoneBody({ csrfToken, ...o }) });
 
-  async function codePage(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200) {
+  async function codePage(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200, notice: string | null = null) {
     const challenge = await findLatestChallenge(db, request.auth!.session.id, "setup");
     return sendPage(request, reply, config, {
       title: "Enter the code we sent",
@@ -38,10 +38,11 @@ export function setupSmsRoutes(deps: AppDeps) {
           maskedPhone: maskPhone(factor.phone_e164!),
           verifyAction: "/two-factor/setup/sms/verify",
           resendAction: "/two-factor/setup/sms/resend",
-          expiresAtMs: challenge?.expires_at ?? null,
+          deadline: challenge ? { atMs: challenge.expires_at, nowMs: clock.nowMs() } : null,
           resendAvailableAtMs: challenge ? challenge.created_at + RESEND_COOLDOWN_MS : null,
           nowMs: clock.nowMs(),
           error,
+          notice,
         }),
     });
   }
@@ -73,7 +74,10 @@ export function setupSmsRoutes(deps: AppDeps) {
 
     app.get("/two-factor/setup/sms/verify", opts, async (request, reply) => {
       const factor = await findPendingFactor(db, clock, request.auth!.session.id, "sms");
-      if (!factor) return reply.redirect("/two-factor/setup/sms", 303);
+      if (!factor) {
+        if (await hasExpiredPendingFactor(db, clock, request.auth!.session.id, "sms")) return restart(request, reply, MESSAGES.setupExpired, 410);
+        return reply.redirect("/two-factor/setup/sms", 303);
+      }
       return codePage(request, reply, factor, null);
     });
 
@@ -81,7 +85,7 @@ export function setupSmsRoutes(deps: AppDeps) {
       const factor = await findPendingFactor(db, clock, request.auth!.session.id, "sms");
       if (!factor) return restart(request, reply, MESSAGES.setupExpired, 410);
       const sent = await sendFor(request, factor);
-      if (!sent.ok) return codePage(request, reply, factor, sent.message, sent.status);
+      if (!sent.ok) return sent.cooldown ? codePage(request, reply, factor, null, sent.status, sent.message) : codePage(request, reply, factor, sent.message, sent.status);
       await extendPendingFactor(db, factor.id, clock.nowMs() + SMS_CODE_TTL_MS);
       return reply.redirect("/two-factor/setup/sms/verify", 303);
     });

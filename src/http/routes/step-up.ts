@@ -35,7 +35,7 @@ export function stepUpRoutes(deps: AppDeps) {
     return sendPage(request, reply, config, {
       title: TITLE,
       code,
-      body: (csrfToken) => stepUpCodeBody({ csrfToken, action, method: "sms", maskedPhone, expiresAtMs: challenge.expires_at, error, resendAction: sendAction }),
+      body: (csrfToken) => stepUpCodeBody({ csrfToken, action, method: "sms", maskedPhone, deadline: { atMs: challenge.expires_at, nowMs: clock.nowMs() }, error, resendAction: sendAction }),
     });
   }
 

@@ -23,7 +23,7 @@ export function verifyRoutes(deps: AppDeps) {
   const { config, database, clock } = deps;
   const db = database.db;
 
-  async function page(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200) {
+  async function page(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200, notice: string | null = null) {
     if (factor.kind === "totp") return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => verifyAppBody({ csrfToken, error }) });
     const challenge = await findLatestChallenge(db, request.auth!.session.id, "signin");
     return sendPage(request, reply, config, {
@@ -36,11 +36,12 @@ export function verifyRoutes(deps: AppDeps) {
           maskedPhone: maskPhone(factor.phone_e164!),
           verifyAction: "/two-factor/verify",
           resendAction: "/two-factor/verify/resend",
-          expiresAtMs: challenge?.expires_at ?? null,
+          deadline: challenge ? { atMs: challenge.expires_at, nowMs: clock.nowMs() } : null,
           resendAvailableAtMs: challenge ? challenge.created_at + RESEND_COOLDOWN_MS : null,
           nowMs: clock.nowMs(),
           // No live code for this session means the send on arrival failed.
           error: error ?? (challenge ? null : MESSAGES.smsFailed),
+          notice,
           extra: resetTwoFactorButton(),
         }),
     });
@@ -91,7 +92,7 @@ export function verifyRoutes(deps: AppDeps) {
       const factor = await findActiveFactor(db, auth.user.id);
       if (factor?.kind !== "sms") return reply.redirect("/two-factor/verify", 303);
       const sent = await sendSmsCode(request, deps, { userId: auth.user.id, sessionId: auth.session.id, purpose: "signin", phoneE164: factor.phone_e164! });
-      if (!sent.ok) return page(request, reply, factor, sent.message, sent.status);
+      if (!sent.ok) return sent.cooldown ? page(request, reply, factor, null, sent.status, sent.message) : page(request, reply, factor, sent.message, sent.status);
       return reply.redirect("/two-factor/verify", 303);
     });
 

@@ -1,7 +1,7 @@
-import { codeForm } from "../code-form.ts";
+import { codeForm, type Deadline } from "../code-form.ts";
 import { html, type SafeHtml, trustedHtml } from "../html.ts";
 
-export function setupAppBody(o: { csrfToken: string; qrSvg: string; keyInGroups: string; expiresAtMs: number; error?: string | null }): SafeHtml {
+export function setupAppBody(o: { csrfToken: string; qrSvg: string; keyInGroups: string; deadline: Deadline; error?: string | null }): SafeHtml {
   return html`<h1>Set up your authenticator app</h1>
 <ol class="steps">
   <li>Open your authenticator app and add an account.</li>
@@ -12,6 +12,6 @@ export function setupAppBody(o: { csrfToken: string; qrSvg: string; keyInGroups:
 <p class="secret-key"><code>${o.keyInGroups}</code></p>
 <p class="hint">Choose a time-based key if your app asks.</p>
 <h2>Enter the code from your app</h2>
-${codeForm({ action: "/two-factor/setup/app/verify", csrfToken: o.csrfToken, error: o.error, expiresAtMs: o.expiresAtMs, hint: "The app shows a new six-digit code every 30 seconds." })}
+${codeForm({ action: "/two-factor/setup/app/verify", csrfToken: o.csrfToken, error: o.error, deadline: o.deadline, hint: "The app shows a new six-digit code every 30 seconds." })}
 <p><a href="/two-factor/setup">Choose another method</a></p>`;
 }

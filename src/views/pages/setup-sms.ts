@@ -1,4 +1,4 @@
-import { codeForm } from "../code-form.ts";
+import { codeForm, type Deadline } from "../code-form.ts";
 import { csrfInput, field, formError } from "../form.ts";
 import { html, type SafeHtml } from "../html.ts";
 
@@ -21,7 +21,7 @@ export function smsCodeBody(o: {
   maskedPhone: string;
   verifyAction: string;
   resendAction: string;
-  expiresAtMs: number | null;
+  deadline: Deadline | null;
   resendAvailableAtMs: number | null;
   nowMs: number;
   error?: string | null;
@@ -30,9 +30,9 @@ export function smsCodeBody(o: {
 }): SafeHtml {
   const waitSeconds = o.resendAvailableAtMs ? Math.ceil((o.resendAvailableAtMs - o.nowMs) / 1000) : 0;
   return html`<h1>${o.heading}</h1>
-${o.notice ? html`<p class="notice">${o.notice}</p>` : null}
+${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : null}
 <p>We sent a six-digit code by text message to the phone number ending ${o.maskedPhone.slice(-2)} (${o.maskedPhone}).</p>
-${codeForm({ action: o.verifyAction, csrfToken: o.csrfToken, error: o.error, expiresAtMs: o.expiresAtMs })}
+${codeForm({ action: o.verifyAction, csrfToken: o.csrfToken, error: o.error, deadline: o.deadline })}
 <form method="post" action="${o.resendAction}" class="resend-form">
   ${csrfInput(o.csrfToken)}
   <button type="submit" class="button-secondary" aria-describedby="resend-hint">Resend code</button>

@@ -1,15 +1,15 @@
-import { codeForm } from "../code-form.ts";
+import { codeForm, type Deadline } from "../code-form.ts";
 import { csrfInput, formError } from "../form.ts";
 import { html, type SafeHtml } from "../html.ts";
 
 const HEADING = "Confirm it's you";
 
 /** Step-up with the authenticator app, or with an SMS code already sent. */
-export function stepUpCodeBody(o: { csrfToken: string; action: string; method: "totp" | "sms"; maskedPhone?: string; expiresAtMs?: number | null; error?: string | null; resendAction?: string }): SafeHtml {
+export function stepUpCodeBody(o: { csrfToken: string; action: string; method: "totp" | "sms"; maskedPhone?: string; deadline?: Deadline | null; error?: string | null; resendAction?: string }): SafeHtml {
   return html`<h1>${HEADING}</h1>
 <p>Changing how you sign in needs a fresh code from your current method.</p>
 <p>${o.method === "totp" ? "Enter the code your authenticator app shows." : html`Enter the code we sent to ${o.maskedPhone ?? ""}.`}</p>
-${codeForm({ action: o.action, csrfToken: o.csrfToken, error: o.error, expiresAtMs: o.expiresAtMs ?? null })}
+${codeForm({ action: o.action, csrfToken: o.csrfToken, error: o.error, deadline: o.deadline ?? null })}
 ${o.resendAction ? html`<form method="post" action="${o.resendAction}" class="resend-form">${csrfInput(o.csrfToken)}<button type="submit" class="button-secondary">Resend code</button></form>` : null}
 <p><a href="/two-factor">Cancel</a></p>`;
 }
