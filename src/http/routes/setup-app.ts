@@ -5,13 +5,11 @@ import { buildTotpUri, formatKeyInGroups, totpSecretToBase32, verifyTotp } from 
 import type { SecondFactor } from "../../db/schema.ts";
 import { qrSvg } from "../../views/qr.ts";
 import { setupAppBody } from "../../views/pages/setup-app.ts";
-import { setupOptionsBody } from "../../views/pages/setup-options.ts";
 import { readCode } from "../code-input.ts";
-import { finishSecondFactor } from "../complete-sign-in.ts";
 import type { AppDeps } from "../deps.ts";
 import { MESSAGES } from "../messages.ts";
 import { sendPage } from "../render.ts";
-import { requireSetupAllowed } from "./setup-guard.ts";
+import { finishSetup, requireSetupAllowed, restartSetup } from "../setup-flow.ts";
 
 /** Authenticator app set-up (RFC 6238): new secret → QR code and key → first code verifies it. */
 export function setupAppRoutes(deps: AppDeps) {
@@ -29,11 +27,10 @@ export function setupAppRoutes(deps: AppDeps) {
     });
   }
 
-  const restart = (request: FastifyRequest, reply: FastifyReply, message: string, code: number) =>
-    sendPage(request, reply, config, { title: "Manage Two-Factor Login", code, body: (csrfToken) => setupOptionsBody({ csrfToken, error: message }) });
+  const restart = (request: FastifyRequest, reply: FastifyReply, message: string, code: number) => restartSetup(request, reply, deps, message, code);
 
   return async (app: FastifyInstance) => {
-    const opts = { config: { access: "pending" as const }, preHandler: requireSetupAllowed(deps) };
+    const opts = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-app") };
 
     app.post("/two-factor/setup/app", opts, async (request, reply) => {
       const auth = request.auth!;
@@ -59,7 +56,7 @@ export function setupAppRoutes(deps: AppDeps) {
       if (!(await takeSessionCodeAttempt(db, auth.session.id))) return restart(request, reply, MESSAGES.tooManyCodes, 429);
       const result = verifyTotp({ secret: readTotpSecret(deps.keyring, factor), code: input.code, nowMs: clock.nowMs(), lastUsedStep: null });
       if (!result.ok) return showQr(request, reply, factor, MESSAGES.codeWrong, 400);
-      return finishSecondFactor(request, reply, deps, { method: "totp", activate: { factor, totpStep: result.step }, flash: MESSAGES.setupDone });
+      return finishSetup(request, reply, deps, factor, result.step);
     });
   };
 }

@@ -5,15 +5,13 @@ import { extendPendingFactor, findPendingFactor, hasExpiredPendingFactor, startS
 import { findLatestChallenge, RESEND_COOLDOWN_MS, SMS_CODE_TTL_MS, verifySmsChallenge } from "../../auth/sms-challenge.ts";
 import type { SecondFactor } from "../../db/schema.ts";
 import { smsCodeBody, smsPhoneBody } from "../../views/pages/setup-sms.ts";
-import { setupOptionsBody } from "../../views/pages/setup-options.ts";
 import { readCode } from "../code-input.ts";
-import { finishSecondFactor } from "../complete-sign-in.ts";
 import type { AppDeps } from "../deps.ts";
 import { formSchema, parseForm, text } from "../form.ts";
 import { MESSAGES } from "../messages.ts";
 import { sendPage } from "../render.ts";
 import { sendSmsCode } from "../sms-send.ts";
-import { requireSetupAllowed } from "./setup-guard.ts";
+import { finishSetup, requireSetupAllowed, restartSetup } from "../setup-flow.ts";
 
 const phoneForm = formSchema({ phone: text(64) });
 const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile_or_fixed_line: MESSAGES.phoneNotMobile } as const;
@@ -47,14 +45,13 @@ export function setupSmsRoutes(deps: AppDeps) {
     });
   }
 
-  const restart = (request: FastifyRequest, reply: FastifyReply, message: string, code: number) =>
-    sendPage(request, reply, config, { title: "Manage Two-Factor Login", code, body: (csrfToken) => setupOptionsBody({ csrfToken, error: message }) });
+  const restart = (request: FastifyRequest, reply: FastifyReply, message: string, code: number) => restartSetup(request, reply, deps, message, code);
 
   const sendFor = (request: FastifyRequest, factor: SecondFactor) =>
     sendSmsCode(request, deps, { userId: factor.user_id, sessionId: request.auth!.session.id, purpose: "setup", phoneE164: factor.phone_e164! });
 
   return async (app: FastifyInstance) => {
-    const opts = { config: { access: "pending" as const }, preHandler: requireSetupAllowed(deps) };
+    const opts = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-sms") };
 
     // The "SMS" choice on the set-up page: a POST, because it starts a set-up.
     app.post("/two-factor/setup/sms", opts, async (_request, reply) => reply.redirect("/two-factor/setup/sms", 303));
@@ -98,7 +95,7 @@ export function setupSmsRoutes(deps: AppDeps) {
       if (!input.ok) return codePage(request, reply, factor, input.message, input.status);
       if (!(await takeSessionCodeAttempt(db, auth.session.id))) return restart(request, reply, MESSAGES.tooManyCodes, 429);
       const result = await verifySmsChallenge(db, clock, auth.session.id, "setup", input.code);
-      if (result.ok) return finishSecondFactor(request, reply, deps, { method: "sms", activate: { factor, totpStep: null }, flash: MESSAGES.setupDone });
+      if (result.ok) return finishSetup(request, reply, deps, factor, null);
       if (result.error === "expired") return restart(request, reply, MESSAGES.setupExpired, 410);
       if (result.error === "too_many") return restart(request, reply, MESSAGES.tooManyCodes, 429);
       if (result.error === "no_challenge") return codePage(request, reply, factor, MESSAGES.noCodeSent, 400);

@@ -6,7 +6,7 @@ import { setupOptionsBody } from "../../views/pages/setup-options.ts";
 import { manageBody } from "../../views/pages/manage.ts";
 import type { AppDeps } from "../deps.ts";
 import { sendPage } from "../render.ts";
-import { requireSetupAllowed } from "./setup-guard.ts";
+import { requireSetupAllowed } from "../setup-flow.ts";
 
 /** The page a pending session belongs on: the code prompt when a method exists, else the forced set-up. */
 export async function secondFactorHome(deps: AppDeps, auth: ValidSession): Promise<string> {
@@ -29,7 +29,7 @@ export function twoFactorRoutes(deps: AppDeps) {
       });
     });
 
-    app.get("/two-factor/setup", { config: { access: "pending" }, preHandler: requireSetupAllowed(deps) }, async (request, reply) =>
+    app.get("/two-factor/setup", { config: { access: "pending" }, preHandler: requireSetupAllowed(deps, "manage") }, async (request, reply) =>
       sendPage(request, reply, config, { title: "Manage Two-Factor Login", body: (csrfToken) => setupOptionsBody({ csrfToken }) }),
     );
   };

@@ -18,6 +18,9 @@ const METHODS: { kind: SecondFactorKind; name: string; action: string; descripti
 export function manageBody(o: ManageView): SafeHtml {
   const post = (action: string, label: string, describedBy: string, kind = "button-secondary") =>
     html`<form method="post" action="${action}" class="inline-form">${csrfInput(o.csrfToken)}<button type="submit" class="${kind}" aria-describedby="${describedBy}">${label}</button></form>`;
+  // Opening the form changes nothing, so it is a GET (a button, like the methods' buttons).
+  const open = (label: string, kind: string) =>
+    html`<form method="get" action="/two-factor/fallback" class="inline-form"><button type="submit" class="${kind}">${label}</button></form>`;
   return html`<h1>Manage Two-Factor Login</h1>
 <p>One method is enabled at a time. Setting up the other one switches to it once its first code is verified; until then the current one keeps working.</p>
 <ul class="methods">
@@ -36,10 +39,10 @@ ${METHODS.map((m) => {
   ${
     o.maskedFallback
       ? html`<p>Reset codes go to ${o.maskedFallback}.</p>
-  <p class="button-row"><a class="button-secondary" href="/two-factor/fallback">Change fallback phone</a>
-  ${post("/two-factor/fallback/remove", "Remove fallback phone", "fallback-heading")}</p>`
+  <div class="button-row">${open("Change fallback phone", "button-secondary")}
+  ${post("/two-factor/fallback/remove", "Remove fallback phone", "fallback-heading")}</div>`
       : html`<p>None. A fallback phone lets you reset two-factor sign-in yourself if you lose your device.</p>
-  <p><a class="button-primary" href="/two-factor/fallback">Add fallback phone</a></p>`
+  ${open("Add fallback phone", "button-primary")}`
   }
 </section>`;
 }

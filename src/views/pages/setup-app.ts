@@ -13,5 +13,5 @@ export function setupAppBody(o: { csrfToken: string; qrSvg: string; keyInGroups:
 <p class="hint">Choose a time-based key if your app asks.</p>
 <h2>Enter the code from your app</h2>
 ${codeForm({ action: "/two-factor/setup/app/verify", csrfToken: o.csrfToken, error: o.error, deadline: o.deadline, hint: "The app shows a new six-digit code every 30 seconds." })}
-<p><a href="/two-factor/setup">Choose another method</a></p>`;
+<p><a href="/two-factor">Choose another method</a></p>`;
 }

@@ -11,7 +11,7 @@ ${formError(o.formError)}
   ${field({ name: "phone", label: "Phone number", type: "tel", autocomplete: "tel", value: o.phone ?? "", error: o.error, hint: "Include the country code, for example +44 7400 123456.", maxlength: 40 })}
   <button type="submit" class="button-primary">Send code</button>
 </form>
-<p><a href="/two-factor/setup">Choose another method</a></p>`;
+<p><a href="/two-factor">Choose another method</a></p>`;
 }
 
 /** Verifying an SMS code, with "Resend code" behind its cool-down. */
