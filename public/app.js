@@ -92,3 +92,30 @@
     tick();
   });
 })();
+
+// "Reset Two-Factor": a modal native <dialog>. The server renders it open when it has something to
+// say (code sent, wrong code); without JavaScript it is simply part of the page.
+(() => {
+  const dialog = document.querySelector("[data-reset-dialog]");
+  const opener = document.querySelector("[data-reset-opener]");
+  if (!dialog || typeof dialog.showModal !== "function") return;
+  const openerButton = opener?.querySelector("button");
+  const showModal = () => {
+    if (dialog.open) dialog.close();
+    dialog.showModal();
+    (dialog.querySelector("[autofocus]") ?? dialog.querySelector("input, button, a"))?.focus();
+  };
+  if (dialog.hasAttribute("open")) showModal();
+  opener?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    showModal();
+  });
+  dialog.querySelector("[data-reset-close]")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    dialog.close();
+  });
+  dialog.addEventListener("close", () => {
+    if (opener) opener.hidden = false;
+    openerButton?.focus();
+  });
+})();

@@ -3,7 +3,9 @@ import type { Config } from "./config/config.ts";
 import { createKeyring } from "./crypto/encryption.ts";
 import { cryptoRandom, type RandomSource } from "./crypto/random.ts";
 import { openDatabase } from "./db/database.ts";
+import pino from "pino";
 import { createConsoleMail } from "./adapters/mail/console-mail.ts";
+import { createMailQueue } from "./adapters/mail/mail-queue.ts";
 import { createSmtpMail } from "./adapters/mail/smtp-mail.ts";
 import { createOutbox } from "./adapters/outbox.ts";
 import { createConsoleSms } from "./adapters/sms/console-sms.ts";
@@ -24,9 +26,12 @@ export function createDeps(
       ? createTwilioSms({ accountSid: config.sms.accountSid, authToken: config.sms.authToken, from: config.sms.from, apiBase: config.sms.apiBase })
       : createConsoleSms({ log, outbox: devOutbox, clock });
   const mailer = config.smtpUrl ? createSmtpMail({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : createConsoleMail({ log, outbox: devOutbox, clock });
+  const database = openDatabase(config.database);
+  const mailQueue = createMailQueue({ db: database.db, mailer, clock, text: mailText(config), log: pino({ level: config.logLevel }) });
   return {
     config,
-    database: openDatabase(config.database),
+    database,
+    mailQueue,
     clock,
     random: options.random ?? cryptoRandom,
     keyring: createKeyring(config.secretKeys),
@@ -35,4 +40,8 @@ export function createDeps(
     outbox: config.production ? null : devOutbox,
     logger: options.logger ?? true,
   };
+}
+
+export function mailText(config: Config) {
+  return { portalName: config.portalName, supportContact: config.supportContact, publicUrl: config.publicUrl.href };
 }

@@ -17,6 +17,13 @@ export type AuditEventType =
   | "two_factor.switched"
   | "two_factor.step_up"
   | "two_factor.step_up_failed"
+  | "two_factor.reset_requested"
+  | "two_factor.reset"
+  | "two_factor.reset_failed"
+  | "two_factor.support_reset"
+  | "user.disabled"
+  | "user.enabled"
+  | "user.role_changed"
   | "fallback.added"
   | "fallback.changed"
   | "fallback.removed"
@@ -32,12 +39,31 @@ export interface AuditInput {
   detail?: Record<string, string | number | boolean | null>;
 }
 
+/** Events the user is e-mailed about: any change to how they sign in (and who made it). */
+export const NOTIFIED_EVENTS: ReadonlySet<AuditEventType> = new Set<AuditEventType>([
+  "two_factor.setup",
+  "two_factor.key_replaced",
+  "two_factor.phone_changed",
+  "two_factor.switched",
+  "two_factor.reset",
+  "two_factor.support_reset",
+  "fallback.added",
+  "fallback.changed",
+  "fallback.removed",
+]);
+
+/**
+ * Writes the event and, for the ones in NOTIFIED_EVENTS, queues the e-mail to its subject in the same
+ * transaction: the mail queue delivers it afterwards and retries, so the flow never waits on SMTP.
+ */
 export async function recordAuditEvent(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, input: AuditInput): Promise<void> {
+  const id = newId(deps.random);
+  const at = deps.clock.nowMs();
   await db
     .insertInto("audit_events")
     .values({
-      id: newId(deps.random),
-      at: deps.clock.nowMs(),
+      id,
+      at,
       type: input.type,
       actor_user_id: input.actorUserId,
       subject_user_id: input.subjectUserId,
@@ -46,6 +72,12 @@ export async function recordAuditEvent(db: Kysely<DB>, deps: { clock: Clock; ran
       detail: input.detail ? JSON.stringify(input.detail) : null,
     })
     .execute();
+  if (input.subjectUserId && NOTIFIED_EVENTS.has(input.type)) {
+    await db
+      .insertInto("outgoing_mail")
+      .values({ id: newId(deps.random), user_id: input.subjectUserId, audit_event_id: id, to_address: null, subject: null, body: null, created_at: at, attempts: 0, next_attempt_at: at, sent_at: null, last_error: null })
+      .execute();
+  }
 }
 
 export async function listAuditEventsFor(db: Kysely<DB>, subjectUserId: string, limit = 10): Promise<AuditEvent[]> {

@@ -80,6 +80,20 @@ export interface SmsChallengesTable {
   consumed_at: EpochMs | null;
 }
 
+export interface OutgoingMailTable {
+  id: string;
+  user_id: string | null;
+  audit_event_id: string | null;
+  to_address: string | null;
+  subject: string | null;
+  body: string | null;
+  created_at: EpochMs;
+  attempts: number;
+  next_attempt_at: EpochMs;
+  sent_at: EpochMs | null;
+  last_error: string | null;
+}
+
 export interface OneTimeLinksTable {
   /** SHA-256 (hex) of the link token. */
   id: string;
@@ -109,6 +123,7 @@ export interface DB {
   audit_events: AuditEventsTable;
   second_factors: SecondFactorsTable;
   sms_challenges: SmsChallengesTable;
+  outgoing_mail: OutgoingMailTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -119,4 +134,5 @@ export type OneTimeLink = Selectable<OneTimeLinksTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
 export type SecondFactor = Selectable<SecondFactorsTable>;
 export type SmsChallenge = Selectable<SmsChallengesTable>;
+export type OutgoingMail = Selectable<OutgoingMailTable>;
 export type { Generated };

@@ -3,6 +3,7 @@ import type { Config } from "../config/config.ts";
 import type { Keyring } from "../crypto/encryption.ts";
 import type { RandomSource } from "../crypto/random.ts";
 import type { Database } from "../db/database.ts";
+import type { MailQueue } from "../adapters/mail/mail-queue.ts";
 import type { Mailer } from "../adapters/mail/mailer.ts";
 import type { Outbox } from "../adapters/outbox.ts";
 import type { SmsSender } from "../adapters/sms/sms-sender.ts";
@@ -17,6 +18,8 @@ export interface AppDeps {
   keyring: Keyring;
   sms: SmsSender;
   mailer: Mailer;
+  /** Delivers queued e-mail (security notifications) after the request that queued it. */
+  mailQueue: MailQueue;
   /** The development outbox (console SMS and mail); null in production. */
   outbox: Outbox | null;
   /** pino options for Fastify's logger, or false for none. */

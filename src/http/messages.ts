@@ -11,6 +11,9 @@ export const MESSAGES = {
   phoneInvalid: "This is not a phone number we recognise. Enter it with + and the country code, for example +44 7400 123456.",
   phoneNotMobile: "This number cannot receive text messages. Enter a mobile or landline number.",
   setupDone: "Two-factor authentication is set up. You will be asked for a code each time you sign in.",
+  resetCodeFormat: "Enter the six-digit reset code from the text message.",
+  resetCodeExpired: "This reset code has expired. Ask for a new one.",
+  resetDone: "Your two-factor sign-in has been reset. Set up a new method to continue.",
   fallbackSameAsPrimary: "This number already receives your sign-in codes. Use a different phone, so you can still reset if you lose this one.",
   fallbackAdded: "Fallback phone added.",
   fallbackChanged: "Fallback phone changed.",
@@ -26,4 +29,9 @@ export const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phon
 export function resendCooldownMessage(retryAfterMs: number): string {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return `You can ask for a new code in ${seconds} second${seconds === 1 ? "" : "s"}.`;
+}
+
+/** What a refused code says, by why it was refused. */
+export function codeErrorMessage(error: "wrong" | "expired" | "too_many" | "no_challenge"): string {
+  return { wrong: MESSAGES.codeWrong, expired: MESSAGES.codeExpired, too_many: MESSAGES.tooManyCodes, no_challenge: MESSAGES.noCodeSent }[error];
 }

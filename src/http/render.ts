@@ -19,7 +19,7 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, config: C
     title: page.title,
     portalName: config.portalName,
     csrfToken,
-    user: auth ? { displayName: auth.user.display_name, full: auth.session.stage === "full" } : null,
+    user: auth ? { displayName: auth.user.display_name, full: auth.session.stage === "full", role: auth.user.role } : null,
     status: page.status ?? null,
     body: page.body(csrfToken),
   });

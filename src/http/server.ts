@@ -14,6 +14,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { inviteRoutes } from "./routes/invite.ts";
 import { loginRoutes } from "./routes/login.ts";
 import { fallbackRoutes } from "./routes/fallback.ts";
+import { resetRoutes } from "./routes/reset.ts";
 import { setupAppRoutes } from "./routes/setup-app.ts";
 import { stepUpRoutes } from "./routes/step-up.ts";
 import { setupSmsRoutes } from "./routes/setup-sms.ts";
@@ -43,6 +44,10 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await registerCsrf(app, config);
   registerAuthGuard(app, deps, (auth) => secondFactorHome(deps, auth));
   registerErrorHandlers(app, config);
+  // A state change may have queued e-mail in its transaction: deliver it now, off the request's path.
+  app.addHook("onResponse", async (request) => {
+    if (request.method === "POST") deps.mailQueue.kick();
+  });
 
   await app.register(healthRoutes(deps));
   await app.register(assetRoutes());
@@ -53,6 +58,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(setupSmsRoutes(deps));
   await app.register(verifyRoutes(deps));
   await app.register(stepUpRoutes(deps));
+  await app.register(resetRoutes(deps));
   await app.register(fallbackRoutes(deps));
   await app.register(firstAdminRoutes(deps));
   await app.register(inviteRoutes(deps));

@@ -11,7 +11,7 @@ export interface Deadline {
   nowMs: number;
 }
 
-export function codeForm(o: { action: string; csrfToken: string; error?: string | null; deadline?: Deadline | null; hint?: string | null }): SafeHtml {
+export function codeForm(o: { action: string; csrfToken: string; error?: string | null; deadline?: Deadline | null; hint?: string | null; autofocus?: boolean }): SafeHtml {
   const described = ["code-hint", o.deadline ? "code-expiry" : null, o.error ? "code-error" : null].filter(Boolean).join(" ");
   return html`<form method="post" action="${o.action}" class="stack code-form" novalidate>
   ${csrfInput(o.csrfToken)}
@@ -20,7 +20,7 @@ export function codeForm(o: { action: string; csrfToken: string; error?: string 
     <p class="hint" id="code-hint">${o.hint ?? "Enter the six digits. Spaces are ignored."}</p>
     ${o.deadline ? html`<p class="hint" id="code-expiry">${expiryText(o.deadline)}</p>` : null}
     ${o.error ? html`<p class="error" id="code-error">${o.error}</p>` : null}
-    <input id="field-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" aria-describedby="${described}"${o.error ? html` aria-invalid="true"` : null} required autofocus>
+    <input id="field-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" aria-describedby="${described}"${o.error ? html` aria-invalid="true"` : null} required${o.autofocus === false ? null : html` autofocus`}>
   </div>
   <button type="submit" class="button-primary">Verify</button>
 </form>`;

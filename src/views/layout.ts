@@ -1,9 +1,12 @@
+import type { Role } from "../db/schema.ts";
 import { html, type SafeHtml } from "./html.ts";
 
 export interface PageUser {
   displayName: string;
   /** Only a full session gets the account menu; a pending one gets just "Sign out". */
   full: boolean;
+  /** Support agents and administrators also get "Support console". */
+  role: Role;
 }
 
 export interface PageOptions {
@@ -28,6 +31,7 @@ function header(options: PageOptions): SafeHtml {
     <button type="button" class="user-menu-button" aria-haspopup="true" aria-expanded="false" aria-controls="user-menu-list" data-menu-button hidden>${user.displayName}</button>
     <ul id="user-menu-list" class="user-menu-list" data-menu-list>
       ${user.full ? html`<li><a href="/two-factor">Manage Two-Factor</a></li>` : null}
+      ${user.full && (user.role === "support" || user.role === "admin") ? html`<li><a href="/admin">Support console</a></li>` : null}
       <li>${signOut}</li>
     </ul>
   </nav>

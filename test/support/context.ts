@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
+import { mailText } from "../../src/app.ts";
 import { createConsoleMail } from "../../src/adapters/mail/console-mail.ts";
+import { createMailQueue } from "../../src/adapters/mail/mail-queue.ts";
 import { createOutbox, type Outbox } from "../../src/adapters/outbox.ts";
 import { createConsoleSms } from "../../src/adapters/sms/console-sms.ts";
 import type { SmsSender } from "../../src/adapters/sms/sms-sender.ts";
@@ -32,6 +34,8 @@ export interface TestContext {
   signInWithPassword(email: string, password?: string): Promise<HttpClient>;
   /** A client holding a full session for `user`, made directly in the database (bypasses the sign-in pages). */
   fullSessionClient(user: User): Promise<HttpClient>;
+  /** Delivers queued e-mail now and waits for it (to read the outbox). */
+  flushMail(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,8 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
   const outbox = createOutbox();
   const silent = () => {};
   const config: Config = parseConfig({ SECRET_KEY: TEST_SECRET_KEY, DATABASE_URL: "sqlite::memory:", LOG_LEVEL: "silent", ...options.env }, { cwd: process.cwd(), fallbackSecretKey: null });
+  const mailer = createConsoleMail({ log: silent, outbox, clock });
+  const quiet = { warn: silent, error: silent };
   const deps: AppDeps = {
     config: { ...config, database: testDb.target },
     database: testDb.database,
@@ -54,7 +60,8 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
     random: cryptoRandom,
     keyring: createKeyring(config.secretKeys),
     sms: options.sms ?? createConsoleSms({ log: silent, outbox, clock }),
-    mailer: createConsoleMail({ log: silent, outbox, clock }),
+    mailer,
+    mailQueue: createMailQueue({ db: testDb.database.db, mailer, clock, text: mailText(config), log: quiet }),
     outbox,
     logger: false,
   };
@@ -96,7 +103,13 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
       client.setCookie(sessionCookieName(deps.config), token);
       return client;
     },
+    async flushMail() {
+      await deps.mailQueue.idle();
+      await deps.mailQueue.deliverDue();
+      await deps.mailQueue.idle();
+    },
     async close() {
+      await deps.mailQueue.stop();
       await app.close();
       await testDb.drop();
     },

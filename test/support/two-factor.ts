@@ -1,7 +1,7 @@
 import { Secret, URI } from "otpauth";
 import { generateTotpCode } from "../../src/auth/totp.ts";
-import type { TestContext } from "./context.ts";
-import type { HttpClient } from "./http-client.ts";
+import { TEST_PASSWORD, type TestContext } from "./context.ts";
+import { HttpClient } from "./http-client.ts";
 
 /** The secret shown under "Can't scan? Enter this key" on the app set-up page. */
 export function keyFromSetupPage(html: string): Buffer {
@@ -85,4 +85,88 @@ export async function enrollSms(ctx: TestContext, email: string, phone: string):
   const done = await submitSmsSetupCode(client, lastSmsCode(ctx, phone));
   if (done.location !== "/") throw new Error(`SMS set-up failed: ${done.status}`);
   await client.submit("/", {}, "/logout");
+}
+
+/** A client whose every request carries `userAgent`, as one browser would (for the audit log's records). */
+export function clientWithUserAgent(ctx: TestContext, userAgent: string): HttpClient {
+  return new UserAgentClient(ctx.baseUrl, userAgent);
+}
+
+class UserAgentClient extends HttpClient {
+  constructor(
+    baseUrl: string,
+    private readonly userAgent: string,
+  ) {
+    super(baseUrl);
+  }
+
+  override request(method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}) {
+    return super.request(method, path, { ...options, headers: { "user-agent": this.userAgent, ...options.headers } });
+  }
+}
+
+/**
+ * Signs in with password and app code into a full session. The clock first moves one TOTP step
+ * (30 s), so the code is never the step a previous sign-in or step-up already used.
+ */
+export async function signInWithAppCode(ctx: TestContext, email: string, secret: Buffer, client: HttpClient = ctx.client()): Promise<HttpClient> {
+  ctx.clock.advance(30_000);
+  const password = await client.submit("/login", { email, password: TEST_PASSWORD });
+  if (password.location !== "/two-factor") throw new Error(`password step failed: ${password.status} ${password.location}`);
+  const done = await submitSignInCode(client, totpCodeAt(secret, ctx.clock.nowMs()));
+  if (done.location !== "/") throw new Error(`app code refused at sign-in: ${done.status}`);
+  return client;
+}
+
+/** Signs in with password and the SMS code sent to `phone` on arrival, into a full session. */
+export async function signInWithSmsCode(ctx: TestContext, email: string, phone: string, client: HttpClient = ctx.client()): Promise<HttpClient> {
+  const password = await client.submit("/login", { email, password: TEST_PASSWORD });
+  if (password.location !== "/two-factor") throw new Error(`password step failed: ${password.status} ${password.location}`);
+  const done = await submitSignInCode(client, lastSmsCode(ctx, phone));
+  if (done.location !== "/") throw new Error(`SMS code refused at sign-in: ${done.status}`);
+  return client;
+}
+
+/** Step-up with the app on "Confirm it's you" (one TOTP step later, see signInWithAppCode); the response is the POST's. */
+export function stepUpWithApp(ctx: TestContext, client: HttpClient, secret: Buffer, then: string) {
+  ctx.clock.advance(30_000);
+  const page = `/two-factor/step-up?then=${then}`;
+  return client.submit(page, { code: totpCodeAt(secret, ctx.clock.nowMs()) });
+}
+
+/** Every second-factor row of the user, as [kind, status] pairs in a stable order. */
+export async function factorStates(ctx: TestContext, userId: string): Promise<[string, string][]> {
+  const rows = await ctx.testDb.database.db.selectFrom("second_factors").select(["kind", "status"]).where("user_id", "=", userId).orderBy("status").orderBy("kind").execute();
+  return rows.map((row) => [row.kind, row.status]);
+}
+
+/** The user's audit events, oldest first. */
+export function auditEventsOf(ctx: TestContext, userId: string) {
+  return ctx.testDb.database.db.selectFrom("audit_events").selectAll().where("subject_user_id", "=", userId).orderBy("at").orderBy("id").execute();
+}
+
+/** The user's fallback phone (E.164) as stored, or null. */
+export async function storedFallback(ctx: TestContext, userId: string): Promise<string | null> {
+  return (await ctx.testDb.database.db.selectFrom("users").select("fallback_phone_e164").where("id", "=", userId).executeTakeFirstOrThrow()).fallback_phone_e164;
+}
+
+/** The user's active method as a test knows it: the app's secret, or the SMS phone (E.164). */
+export type KnownMethod = { kind: "totp"; secret: Buffer } | { kind: "sms"; phone: string };
+
+/** Signs in with password and the current method's code (see signInWithAppCode and signInWithSmsCode). */
+export function signInWith(ctx: TestContext, email: string, method: KnownMethod, client: HttpClient = ctx.client()): Promise<HttpClient> {
+  return method.kind === "totp" ? signInWithAppCode(ctx, email, method.secret, client) : signInWithSmsCode(ctx, email, method.phone, client);
+}
+
+/**
+ * Lets five minutes pass, so the session's proof is stale, and passes the step-up with the current
+ * method ("Send code" first for SMS). Returns where the step-up leads.
+ */
+export async function staleThenStepUp(ctx: TestContext, client: HttpClient, method: KnownMethod, then: string): Promise<string | null> {
+  ctx.clock.advance(5 * 60_000);
+  if (method.kind === "totp") return (await stepUpWithApp(ctx, client, method.secret, then)).location;
+  const page = `/two-factor/step-up?then=${then}`;
+  const sent = await client.submit(page, {}, `/two-factor/step-up/send?then=${then}`);
+  if (sent.location !== page) throw new Error(`step-up code not sent: ${sent.status}`);
+  return (await client.submit(page, { code: lastSmsCode(ctx, method.phone) })).location;
 }

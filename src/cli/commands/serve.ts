@@ -21,9 +21,11 @@ export function registerServe(program: Command): void {
       await app.listen({ port: config.port, host: config.host });
       app.log.info({ database: describeTarget(config), sms: config.sms.provider, mail: config.smtpUrl ? "smtp" : "console" }, "gatehouse started");
       await printFirstAdminLink(deps);
+      deps.mailQueue.start();
       const stop = async (signal: string) => {
         app.log.info({ signal }, "shutting down");
         await app.close();
+        await deps.mailQueue.stop();
         await deps.database.close();
         process.exit(0);
       };

@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as m0001 from "./0001_initial.ts";
 import * as m0002 from "./0002_second_factors.ts";
 import * as m0003 from "./0003_fallback_phone.ts";
+import * as m0004 from "./0004_outgoing_mail.ts";
 
 /** Every migration, in order. Names are permanent: never rename one that has shipped. */
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_second_factors": m0002,
   "0003_fallback_phone": m0003,
+  "0004_outgoing_mail": m0004,
 };

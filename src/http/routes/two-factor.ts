@@ -29,8 +29,9 @@ export function twoFactorRoutes(deps: AppDeps) {
       });
     });
 
-    app.get("/two-factor/setup", { config: { access: "pending" }, preHandler: requireSetupAllowed(deps, "manage") }, async (request, reply) =>
-      sendPage(request, reply, config, { title: "Manage Two-Factor Login", body: (csrfToken) => setupOptionsBody({ csrfToken }) }),
-    );
+    app.get("/two-factor/setup", { config: { access: "pending" }, preHandler: requireSetupAllowed(deps, "manage") }, async (request, reply) => {
+      const flash = await takeFlash(database.db, request.auth!.session);
+      return sendPage(request, reply, config, { title: "Manage Two-Factor Login", status: flash, body: (csrfToken) => setupOptionsBody({ csrfToken }) });
+    });
   };
 }

@@ -1,51 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { takeSessionCodeAttempt } from "../../auth/code-attempts.ts";
-import { maskPhone } from "../../auth/phone.ts";
-import { acceptTotpStep, findActiveFactor, readTotpSecret } from "../../auth/second-factor.ts";
-import { findLatestChallenge, RESEND_COOLDOWN_MS, verifySmsChallenge } from "../../auth/sms-challenge.ts";
-import { verifyTotp } from "../../auth/totp.ts";
+import { verifyActiveFactorCode } from "../../auth/factor-code.ts";
+import { findActiveFactor } from "../../auth/second-factor.ts";
 import type { SecondFactor } from "../../db/schema.ts";
-import { smsCodeBody } from "../../views/pages/setup-sms.ts";
-import { resetContactSupportBody, resetTwoFactorButton, tooManyCodesBody, verifyAppBody } from "../../views/pages/verify.ts";
+import { tooManyCodesBody } from "../../views/pages/verify.ts";
 import { readCode } from "../code-input.ts";
 import { finishSecondFactor } from "../complete-sign-in.ts";
 import type { AppDeps } from "../deps.ts";
-import { MESSAGES } from "../messages.ts";
+import { codeErrorMessage, MESSAGES } from "../messages.ts";
 import { sendPage } from "../render.ts";
 import { requestMeta } from "../request-meta.ts";
 import { sendSmsCode } from "../sms-send.ts";
+import { sendVerifyPage, VERIFY_TITLE } from "../verify-page.ts";
 
-const TITLE = "Two-Factor Verification";
+const TITLE = VERIFY_TITLE;
 
 /** Every later sign-in: the active method's code turns the pending session into a full one. */
 export function verifyRoutes(deps: AppDeps) {
-  const { config, database, clock } = deps;
+  const { config, database } = deps;
   const db = database.db;
 
-  async function page(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200, notice: string | null = null) {
-    if (factor.kind === "totp") return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => verifyAppBody({ csrfToken, error }) });
-    const challenge = await findLatestChallenge(db, request.auth!.session.id, "signin");
-    return sendPage(request, reply, config, {
-      title: TITLE,
-      code,
-      body: (csrfToken) =>
-        smsCodeBody({
-          heading: TITLE,
-          csrfToken,
-          maskedPhone: maskPhone(factor.phone_e164!),
-          verifyAction: "/two-factor/verify",
-          resendAction: "/two-factor/verify/resend",
-          deadline: challenge ? { atMs: challenge.expires_at, nowMs: clock.nowMs() } : null,
-          resendAvailableAtMs: challenge ? challenge.created_at + RESEND_COOLDOWN_MS : null,
-          nowMs: clock.nowMs(),
-          // No live code for this session means the send on arrival failed.
-          error: error ?? (challenge ? null : MESSAGES.smsFailed),
-          notice,
-          extra: resetTwoFactorButton(),
-        }),
-    });
-  }
+  const page = (request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200, notice: string | null = null) =>
+    sendVerifyPage(request, reply, deps, { factor, error, notice, code });
 
   const tooMany = (request: FastifyRequest, reply: FastifyReply) =>
     sendPage(request, reply, config, { title: TITLE, code: 429, body: (csrfToken) => tooManyCodesBody({ csrfToken, message: MESSAGES.tooManyCodes }) });
@@ -74,16 +51,11 @@ export function verifyRoutes(deps: AppDeps) {
       if (!input.ok) return page(request, reply, factor, input.message, input.status);
       if (!(await takeSessionCodeAttempt(db, auth.session.id))) return tooMany(request, reply);
 
-      if (factor.kind === "totp") {
-        const result = verifyTotp({ secret: readTotpSecret(deps.keyring, factor), code: input.code, nowMs: clock.nowMs(), lastUsedStep: factor.totp_last_step });
-        // The step is recorded with a compare-and-set: a code is accepted once, even by concurrent requests.
-        if (!result.ok || !(await acceptTotpStep(db, factor.id, result.step))) return refuse(request, reply, factor, MESSAGES.codeWrong, 400);
-        return finishSecondFactor(request, reply, deps, { method: "totp" });
-      }
-      const result = await verifySmsChallenge(db, clock, auth.session.id, "signin", input.code);
-      if (result.ok) return finishSecondFactor(request, reply, deps, { method: "sms" });
+      // An app code's step is recorded with a compare-and-set: accepted once, even by concurrent requests.
+      const result = await verifyActiveFactorCode(db, deps, { factor, sessionId: auth.session.id, smsPurpose: "signin", code: input.code });
+      if (result.ok) return finishSecondFactor(request, reply, deps, { method: factor.kind });
       if (result.error === "too_many") return tooMany(request, reply);
-      const message = result.error === "expired" ? MESSAGES.codeExpired : result.error === "no_challenge" ? MESSAGES.noCodeSent : MESSAGES.codeWrong;
+      const message = codeErrorMessage(result.error);
       return refuse(request, reply, factor, message, 400);
     });
 
@@ -95,10 +67,6 @@ export function verifyRoutes(deps: AppDeps) {
       if (!sent.ok) return sent.cooldown ? page(request, reply, factor, null, sent.status, sent.message) : page(request, reply, factor, sent.message, sent.status);
       return reply.redirect("/two-factor/verify", 303);
     });
-
-    app.get("/two-factor/reset", opts, async (request, reply) =>
-      sendPage(request, reply, config, { title: "Reset Two-Factor", body: () => resetContactSupportBody({ supportContact: config.supportContact }) }),
-    );
   };
 }
 

@@ -27,12 +27,13 @@ export function smsCodeBody(o: {
   error?: string | null;
   notice?: string | null;
   extra?: SafeHtml | null;
+  autofocus?: boolean;
 }): SafeHtml {
   const waitSeconds = o.resendAvailableAtMs ? Math.ceil((o.resendAvailableAtMs - o.nowMs) / 1000) : 0;
   return html`<h1>${o.heading}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : null}
 <p>We sent a six-digit code by text message to the phone number ending ${o.maskedPhone.slice(-2)} (${o.maskedPhone}).</p>
-${codeForm({ action: o.verifyAction, csrfToken: o.csrfToken, error: o.error, deadline: o.deadline })}
+${codeForm({ action: o.verifyAction, csrfToken: o.csrfToken, error: o.error, deadline: o.deadline, autofocus: o.autofocus ?? true })}
 <form method="post" action="${o.resendAction}" class="resend-form">
   ${csrfInput(o.csrfToken)}
   <button type="submit" class="button-secondary" aria-describedby="resend-hint">Resend code</button>

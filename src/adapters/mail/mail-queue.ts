@@ -1,0 +1,129 @@
+import type { Kysely } from "kysely";
+import { composeSecurityNotice } from "../../auth/notification-text.ts";
+import type { AuditEventType } from "../../auth/audit.ts";
+import type { Clock } from "../../clock.ts";
+import type { DB, OutgoingMail } from "../../db/schema.ts";
+import type { Mailer } from "./mailer.ts";
+
+export const MAX_MAIL_ATTEMPTS = 10;
+/** While one instance sends a message, the others leave it alone for this long. */
+const CLAIM_LEASE_MS = 5 * 60_000;
+
+export function retryDelayMs(attempts: number): number {
+  return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 60 * 60_000); // 1, 2, 4 … minutes, at most an hour
+}
+
+export interface MailQueueOptions {
+  db: Kysely<DB>;
+  mailer: Mailer;
+  clock: Clock;
+  text: { portalName: string; supportContact: string; publicUrl: string };
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export interface MailQueue {
+  /** Sends every message that is due; returns how many were sent. */
+  deliverDue(): Promise<number>;
+  /** Starts a delivery now without waiting for it (after a request has committed its mail). */
+  kick(): void;
+  /** Resolves once no delivery is running (tests and shutdown). */
+  idle(): Promise<void>;
+  start(intervalMs?: number): void;
+  stop(): Promise<void>;
+}
+
+export function createMailQueue(o: MailQueueOptions): MailQueue {
+  let running: Promise<number> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | null = null;
+
+  async function compose(mail: OutgoingMail): Promise<{ to: string; subject: string; text: string } | null> {
+    if (!mail.audit_event_id) return mail.to_address && mail.subject && mail.body !== null ? { to: mail.to_address, subject: mail.subject, text: mail.body } : null;
+    const row = await o.db
+      .selectFrom("audit_events")
+      .innerJoin("users", "users.id", "audit_events.subject_user_id")
+      .select(["audit_events.type", "audit_events.at", "audit_events.ip", "audit_events.user_agent", "users.email", "users.display_name"])
+      .where("audit_events.id", "=", mail.audit_event_id)
+      .executeTakeFirst();
+    if (!row) return null;
+    const notice = composeSecurityNotice({ type: row.type as AuditEventType, atMs: row.at, ip: row.ip, userAgent: row.user_agent, displayName: row.display_name, ...o.text });
+    return { to: row.email, ...notice };
+  }
+
+  async function deliverOne(mail: OutgoingMail, now: number): Promise<boolean> {
+    // Claim it (compare-and-set), so two instances never send the same message.
+    const claimed = await o.db
+      .updateTable("outgoing_mail")
+      .set({ attempts: mail.attempts + 1, next_attempt_at: now + CLAIM_LEASE_MS })
+      .where("id", "=", mail.id)
+      .where("sent_at", "is", null)
+      .where("attempts", "=", mail.attempts)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) return false;
+    const message = await compose(mail);
+    if (!message) {
+      await o.db.updateTable("outgoing_mail").set({ sent_at: now, body: null, last_error: "nothing to send" }).where("id", "=", mail.id).execute();
+      return false;
+    }
+    try {
+      await o.mailer.send(message);
+      await o.db.updateTable("outgoing_mail").set({ sent_at: o.clock.nowMs(), body: null, last_error: null }).where("id", "=", mail.id).execute();
+      return true;
+    } catch (error) {
+      const attempts = mail.attempts + 1;
+      const reason = error instanceof Error ? error.message : String(error);
+      const giveUp = attempts >= MAX_MAIL_ATTEMPTS;
+      (giveUp ? o.log.error : o.log.warn)({ mailId: mail.id, attempts, reason }, giveUp ? "mail delivery abandoned" : "mail delivery failed; will retry");
+      await o.db
+        .updateTable("outgoing_mail")
+        .set({ last_error: reason.slice(0, 500), next_attempt_at: giveUp ? Number.MAX_SAFE_INTEGER : o.clock.nowMs() + retryDelayMs(attempts) })
+        .where("id", "=", mail.id)
+        .execute();
+      return false;
+    }
+  }
+
+  async function deliverDue(): Promise<number> {
+    const now = o.clock.nowMs();
+    const due = await o.db.selectFrom("outgoing_mail").selectAll().where("sent_at", "is", null).where("next_attempt_at", "<=", now).orderBy("created_at").limit(50).execute();
+    let sent = 0;
+    for (const mail of due) if (await deliverOne(mail, now)) sent += 1;
+    return sent;
+  }
+
+  function run(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = deliverDue()
+      .catch((error: unknown) => {
+        o.log.error({ reason: error instanceof Error ? error.message : String(error) }, "mail queue failed");
+        return 0;
+      })
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          void run();
+        }
+      });
+    return running;
+  }
+
+  return {
+    deliverDue: run,
+    kick: () => void run(),
+    async idle() {
+      while (running) await running;
+    },
+    start(intervalMs = 30_000) {
+      timer ??= setInterval(() => void run(), intervalMs).unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      while (running) await running;
+    },
+  };
+}
