@@ -139,7 +139,7 @@ describe.each(TEST_DIALECTS)("every later sign-in asks for the second factor (%s
     const client = await ctx.signInWithPassword(email);
     const reset = await client.get("/two-factor/reset");
     expect(reset.status).toBe(200);
-    expect(reset.body).toContain("<h1>Reset Two-Factor</h1>");
+    expect(reset.body).toContain('<h2 id="reset-dialog-title">Reset Two-Factor</h2>');
     expect(reset.body).toMatch(/contact support/i);
     expect(reset.body).toContain(SUPPORT_CONTACT);
   });
