@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { listAuditEventsFor } from "../../auth/audit.ts";
 import { maskPhone } from "../../auth/phone.ts";
 import { findActiveFactor } from "../../auth/second-factor.ts";
 import { takeFlash } from "../../auth/session.ts";
@@ -11,12 +12,12 @@ export function dashboardRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
     app.get("/", async (request, reply) => {
       const { user, session } = request.auth!;
-      const [factor, flash] = await Promise.all([findActiveFactor(db, user.id), takeFlash(db, session)]);
+      const [factor, flash, events] = await Promise.all([findActiveFactor(db, user.id), takeFlash(db, session), listAuditEventsFor(db, user.id, 10)]);
       const method = !factor ? null : factor.kind === "totp" ? { kind: "totp" as const } : { kind: "sms" as const, maskedPhone: maskPhone(factor.phone_e164!) };
       return sendPage(request, reply, deps.config, {
         title: "Dashboard",
         status: flash,
-        body: () => dashboardBody({ displayName: user.display_name, method, fallbackPhone: user.fallback_phone_e164 ? maskPhone(user.fallback_phone_e164) : null, previousSignInAt: user.previous_sign_in_at }),
+        body: () => dashboardBody({ displayName: user.display_name, method, fallbackPhone: user.fallback_phone_e164 ? maskPhone(user.fallback_phone_e164) : null, previousSignInAt: user.previous_sign_in_at, activity: events.map((e) => ({ type: e.type, atMs: e.at, ip: e.ip, userAgent: e.user_agent })) }),
       });
     });
   };

@@ -1,3 +1,4 @@
+import { describeEvent } from "../event-labels.ts";
 import { html, type SafeHtml } from "../html.ts";
 
 export interface DashboardView {
@@ -5,6 +6,7 @@ export interface DashboardView {
   method: { kind: "totp" } | { kind: "sms"; maskedPhone: string } | null;
   fallbackPhone: string | null;
   previousSignInAt: number | null;
+  activity: { type: string; atMs: number; ip: string | null; userAgent: string | null }[];
 }
 
 export function dashboardBody(o: DashboardView): SafeHtml {
@@ -21,6 +23,21 @@ export function dashboardBody(o: DashboardView): SafeHtml {
     <dd>${o.previousSignInAt ? html`<time datetime="${new Date(o.previousSignInAt).toISOString()}">${formatUtc(o.previousSignInAt)}</time>` : "This is your first sign-in."}</dd>
   </dl>
   <p><a href="/two-factor">Manage Two-Factor</a></p>
+</section>
+<section aria-labelledby="activity-heading" class="card">
+  <h2 id="activity-heading">Recent security activity</h2>
+  ${
+    o.activity.length === 0
+      ? html`<p>Nothing yet.</p>`
+      : html`<table class="activity">
+    <caption class="visually-hidden">Your last ${o.activity.length} security events, newest first</caption>
+    <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">From</th></tr></thead>
+    <tbody>${o.activity.map(
+      (e) => html`<tr><td><time datetime="${new Date(e.atMs).toISOString()}">${formatUtc(e.atMs)}</time></td><td>${describeEvent(e.type)}</td><td>${e.ip ?? "—"}</td></tr>`,
+    )}</tbody>
+  </table>`
+  }
+  <p class="hint">Something you do not recognise? Change your password and your two-factor method, and contact support.</p>
 </section>`;
 }
 

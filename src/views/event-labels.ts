@@ -1,0 +1,30 @@
+/** Security events in plain words, for the dashboard's activity list and the support console. */
+const LABELS: Record<string, string> = {
+  "user.created": "Account created",
+  "user.password_set": "Password chosen",
+  "user.disabled": "Account disabled",
+  "user.enabled": "Account enabled",
+  "user.role_changed": "Role changed",
+  "signin.password_succeeded": "Password accepted",
+  "signin.password_failed": "Sign-in failed: wrong email or password",
+  "signin.completed": "Signed in",
+  "signin.second_factor_failed": "Sign-in failed: wrong two-factor code",
+  signout: "Signed out",
+  "two_factor.setup": "Two-factor sign-in set up",
+  "two_factor.key_replaced": "Authenticator app key replaced",
+  "two_factor.phone_changed": "SMS phone number changed",
+  "two_factor.switched": "Two-factor method switched",
+  "two_factor.step_up": "Identity confirmed with a code",
+  "two_factor.step_up_failed": "Wrong code when confirming identity",
+  "two_factor.reset_requested": "Reset code sent to the fallback phone",
+  "two_factor.reset": "Two-factor sign-in reset with the fallback phone",
+  "two_factor.reset_failed": "Wrong reset code",
+  "two_factor.support_reset": "Two-factor sign-in reset by support",
+  "fallback.added": "Fallback phone added",
+  "fallback.changed": "Fallback phone changed",
+  "fallback.removed": "Fallback phone removed",
+};
+
+export function describeEvent(type: string): string {
+  return LABELS[type] ?? type;
+}
