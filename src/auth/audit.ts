@@ -24,6 +24,11 @@ export type AuditEventType =
   | "user.disabled"
   | "user.enabled"
   | "user.role_changed"
+  | "password.reset_requested"
+  | "password.reset"
+  | "password.changed"
+  | "profile.name_changed"
+  | "user.email_changed"
   | "fallback.added"
   | "fallback.changed"
   | "fallback.removed"
@@ -50,6 +55,9 @@ export const NOTIFIED_EVENTS: ReadonlySet<AuditEventType> = new Set<AuditEventTy
   "fallback.added",
   "fallback.changed",
   "fallback.removed",
+  "password.reset",
+  "password.changed",
+  "user.email_changed",
 ]);
 
 /**

@@ -10,6 +10,9 @@ const WHAT_HAPPENED: Partial<Record<AuditEventType, string>> = {
   "fallback.added": "A fallback phone was added to your account.",
   "fallback.changed": "The fallback phone on your account was changed.",
   "fallback.removed": "The fallback phone was removed from your account.",
+  "password.reset": "Your password was reset with an e-mailed link and your second factor. You were signed out everywhere.",
+  "password.changed": "Your password was changed. Your other sessions were signed out.",
+  "user.email_changed": "The e-mail address of your account was changed by an administrator.",
 };
 
 export interface SecurityNotice {

@@ -23,7 +23,7 @@ export async function createOneTimeLink(
   const now = deps.clock.nowMs();
   await db
     .insertInto("one_time_links")
-    .values({ id: sha256Hex(token), purpose, user_id: userId, created_at: now, expires_at: now + ttlMs, used_at: null })
+    .values({ id: sha256Hex(token), purpose, user_id: userId, created_at: now, expires_at: now + ttlMs, used_at: null, session_id: null, factor_verified_at: null })
     .execute();
   return token;
 }

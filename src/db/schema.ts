@@ -4,7 +4,8 @@ import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 export type EpochMs = number;
 
 export type Role = "client" | "support" | "admin";
-export type SessionStage = "pending" | "full";
+/** pending: password only; full: both factors; recovery: only the password-reset link it belongs to. */
+export type SessionStage = "pending" | "full" | "recovery";
 export type LinkPurpose = "first_admin" | "invite" | "password_reset";
 
 export interface UsersTable {
@@ -64,7 +65,7 @@ export interface SecondFactorsTable {
   verified_at: EpochMs | null;
 }
 
-export type SmsPurpose = "setup" | "signin" | "step_up" | "fallback" | "reset";
+export type SmsPurpose = "setup" | "signin" | "step_up" | "fallback" | "reset" | "password_reset";
 
 export interface SmsChallengesTable {
   id: string;
@@ -102,6 +103,15 @@ export interface OneTimeLinksTable {
   created_at: EpochMs;
   expires_at: EpochMs;
   used_at: EpochMs | null;
+  /** Password reset: the recovery session proving the second factor for this link. */
+  session_id: string | null;
+  factor_verified_at: EpochMs | null;
+}
+
+export interface ThrottleHitsTable {
+  id: string;
+  key: string;
+  at: EpochMs;
 }
 
 export interface AuditEventsTable {
@@ -124,6 +134,7 @@ export interface DB {
   second_factors: SecondFactorsTable;
   sms_challenges: SmsChallengesTable;
   outgoing_mail: OutgoingMailTable;
+  throttle_hits: ThrottleHitsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -24,12 +24,13 @@ export function registerAuthGuard(app: FastifyInstance, deps: AppDeps, secondFac
 }
 
 async function enforceAccess(request: FastifyRequest, reply: FastifyReply, secondFactorHome: SecondFactorHome): Promise<unknown> {
+  const access = request.routeOptions.config.access ?? "full";
+  if (request.auth?.session.stage === "recovery" && access !== "recovery") request.auth = null;
   const auth = request.auth;
   if (request.is404) {
     return auth?.session.stage === "pending" ? reply.redirect(await secondFactorHome(auth), 303) : undefined;
   }
-  const access = request.routeOptions.config.access ?? "full";
-  if (access === "public") return undefined;
+  if (access === "public" || access === "recovery") return undefined;
   if (!auth) return reply.redirect("/login", 303);
   if (access === "pending" && auth.session.stage === "full") return reply.redirect("/", 303);
   if (access === "full" && auth.session.stage === "pending") return reply.redirect(await secondFactorHome(auth), 303);

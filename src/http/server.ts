@@ -10,6 +10,8 @@ import { assetRoutes } from "./routes/assets.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { devOutboxRoutes } from "./routes/dev-outbox.ts";
 import { firstAdminRoutes } from "./routes/first-admin.ts";
+import { forgotPasswordRoutes } from "./routes/forgot-password.ts";
+import { passwordResetRoutes } from "./routes/password-reset.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { inviteRoutes } from "./routes/invite.ts";
 import { loginRoutes } from "./routes/login.ts";
@@ -62,6 +64,8 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fallbackRoutes(deps));
   await app.register(firstAdminRoutes(deps));
   await app.register(inviteRoutes(deps));
+  await app.register(forgotPasswordRoutes(deps));
+  await app.register(passwordResetRoutes(deps));
   if (!config.production && deps.outbox) await app.register(devOutboxRoutes(deps.outbox));
   return app;
 }

@@ -3,6 +3,7 @@ import * as m0001 from "./0001_initial.ts";
 import * as m0002 from "./0002_second_factors.ts";
 import * as m0003 from "./0003_fallback_phone.ts";
 import * as m0004 from "./0004_outgoing_mail.ts";
+import * as m0005 from "./0005_account_recovery.ts";
 
 /** Every migration, in order. Names are permanent: never rename one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "0002_second_factors": m0002,
   "0003_fallback_phone": m0003,
   "0004_outgoing_mail": m0004,
+  "0005_account_recovery": m0005,
 };

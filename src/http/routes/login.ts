@@ -11,6 +11,12 @@ import { sendSignInCodeOnArrival } from "./verify.ts";
 
 export const SIGN_IN_FAILED = "The email or password is not correct.";
 
+/** Fixed confirmations the sign-in page may show after a redirect (never text from the URL itself). */
+const NOTICES: Record<string, string> = {
+  "password-reset": "Your password has been changed. Sign in with your new password.",
+  "password-changed": "Your password has been changed. Sign in again with your new password.",
+};
+
 const loginForm = formSchema({ email: text(), password: text() });
 
 export function loginRoutes(deps: AppDeps) {
@@ -18,7 +24,9 @@ export function loginRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
     app.get("/login", { config: { access: "public" } }, async (request, reply) => {
       if (request.auth?.session.stage === "full") return reply.redirect("/", 303);
-      return sendPage(request, reply, config, { title: "Sign in", body: (csrfToken) => loginBody({ csrfToken }) });
+      const key = String((request.query as { notice?: unknown }).notice ?? "");
+      const notice = Object.hasOwn(NOTICES, key) ? NOTICES[key]! : null;
+      return sendPage(request, reply, config, { title: "Sign in", body: (csrfToken) => loginBody({ csrfToken, notice }) });
     });
 
     app.post("/login", { config: { access: "public" } }, async (request, reply) => {
