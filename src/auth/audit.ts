@@ -65,8 +65,8 @@ export const NOTIFIED_EVENTS: ReadonlySet<AuditEventType> = new Set<AuditEventTy
  * transaction: the mail queue delivers it afterwards and retries, so the flow never waits on SMTP.
  */
 export async function recordAuditEvent(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, input: AuditInput): Promise<void> {
-  const id = newId(deps.random);
   const at = deps.clock.nowMs();
+  const id = auditEventId(deps.random, at);
   await db
     .insertInto("audit_events")
     .values({
@@ -88,6 +88,21 @@ export async function recordAuditEvent(db: Kysely<DB>, deps: { clock: Clock; ran
   }
 }
 
+/** Newest first; events of the same millisecond (one transaction writes several) by their ids, see auditEventId. */
 export async function listAuditEventsFor(db: Kysely<DB>, subjectUserId: string, limit = 10): Promise<AuditEvent[]> {
-  return db.selectFrom("audit_events").selectAll().where("subject_user_id", "=", subjectUserId).orderBy("at", "desc").limit(limit).execute();
+  return db.selectFrom("audit_events").selectAll().where("subject_user_id", "=", subjectUserId).orderBy("at", "desc").orderBy("id", "desc").limit(limit).execute();
+}
+
+let lastIdAt = -1;
+let sequenceInMs = 0;
+
+/**
+ * An id (32 hex digits, like newId) that sorts in the order this process wrote its events: the time
+ * (12 hex digits), a sequence within the millisecond (4), then 64 random bits for uniqueness across
+ * instances. Events of one transaction share a millisecond; without this their order would be lost.
+ */
+export function auditEventId(random: RandomSource, at: number): string {
+  sequenceInMs = at === lastIdAt ? Math.min(sequenceInMs + 1, 0xffff) : 0;
+  lastIdAt = at;
+  return `${at.toString(16).padStart(12, "0")}${sequenceInMs.toString(16).padStart(4, "0")}${random.bytes(8).toString("hex")}`;
 }

@@ -96,7 +96,11 @@ export async function verifySmsChallenge(db: Kysely<DB>, clock: Clock, sessionId
     .where("attempts", "<", MAX_CODE_ATTEMPTS)
     .where("consumed_at", "is", null)
     .executeTakeFirst();
-  if (Number(slot.numUpdatedRows) !== 1) return { ok: false, error: "too_many" };
+  if (Number(slot.numUpdatedRows) !== 1) {
+    // No slot: the tries are used up, or a concurrent request used (or a resend replaced) the code meanwhile.
+    const current = await db.selectFrom("sms_challenges").select("consumed_at").where("id", "=", challenge.id).executeTakeFirst();
+    return { ok: false, error: current && current.consumed_at === null ? "too_many" : "no_challenge" };
+  }
   if (!verifyChallengeCode(challenge.id, code, challenge.code_hash)) return { ok: false, error: "wrong" };
   const consumed = await db.updateTable("sms_challenges").set({ consumed_at: now }).where("id", "=", challenge.id).where("consumed_at", "is", null).executeTakeFirst();
   if (Number(consumed.numUpdatedRows) !== 1) return { ok: false, error: "no_challenge" };

@@ -17,7 +17,7 @@ export function isIdentityCheck(value: string): value is IdentityCheck {
 export const RESET_REASON_MIN_LENGTH = 10;
 export const RESET_REASON_MAX_LENGTH = 500;
 
-/** The reason as it goes into the audit log (trimmed, one line per paragraph kept), or null when it is too short or long. */
+/** The reason as it goes into the audit log (trimmed, line endings normalised), or null when it is too short, too long or has control characters. */
 export function parseResetReason(input: string): string | null {
   const reason = input.trim().replace(/\r\n?/g, "\n");
   // biome-ignore lint: control characters other than newline and tab have no place in a reason

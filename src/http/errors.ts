@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/config.ts";
 import { sendMessagePage } from "./render.ts";
 
@@ -26,5 +26,10 @@ export function registerErrorHandlers(app: FastifyInstance, config: Config): voi
     return sendMessagePage(request, reply, config, { code: status, heading: known.heading, message });
   });
 
-  app.setNotFoundHandler((request, reply) => sendMessagePage(request, reply, config, { code: 404, ...MESSAGES[404]!, link: { href: "/", text: "Go to the portal" } }));
+  app.setNotFoundHandler((request, reply) => sendNotFound(request, reply, config));
+}
+
+/** The page for an unknown address; also what a page shows to someone who must not learn it exists. */
+export function sendNotFound(request: FastifyRequest, reply: FastifyReply, config: Config): FastifyReply {
+  return sendMessagePage(request, reply, config, { code: 404, ...MESSAGES[404]!, link: { href: "/", text: "Go to the portal" } });
 }

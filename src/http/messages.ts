@@ -15,6 +15,7 @@ export const MESSAGES = {
   resetCodeExpired: "This reset code has expired. Ask for a new one.",
   resetDone: "Your two-factor sign-in has been reset. Set up a new method to continue.",
   fallbackSameAsPrimary: "This number already receives your sign-in codes. Use a different phone, so you can still reset if you lose this one.",
+  primarySameAsFallback: "This number is your fallback phone. Use a different phone for sign-in codes, or change the fallback phone first.",
   fallbackAdded: "Fallback phone added.",
   fallbackChanged: "Fallback phone changed.",
   fallbackRemoved: "Fallback phone removed.",

@@ -6,6 +6,10 @@ import { registerCsrf } from "./csrf.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerErrorHandlers } from "./errors.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { adminResetRoutes } from "./routes/admin-reset.ts";
+import { adminUserRoutes } from "./routes/admin-users.ts";
+import { accountRoutes } from "./routes/account.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { devOutboxRoutes } from "./routes/dev-outbox.ts";
@@ -66,6 +70,10 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(inviteRoutes(deps));
   await app.register(forgotPasswordRoutes(deps));
   await app.register(passwordResetRoutes(deps));
+  await app.register(accountRoutes(deps));
+  await app.register(adminRoutes(deps));
+  await app.register(adminResetRoutes(deps));
+  await app.register(adminUserRoutes(deps));
   if (!config.production && deps.outbox) await app.register(devOutboxRoutes(deps.outbox));
   return app;
 }

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { applyFactorChange, type FactorChange } from "../auth/factor-change.ts";
-import { findActiveFactor } from "../auth/second-factor.ts";
+import { findActiveFactor, findPendingFactor, hasExpiredPendingFactor } from "../auth/second-factor.ts";
 import { hasFreshSecondFactor, setFlash } from "../auth/step-up.ts";
-import type { SecondFactor } from "../db/schema.ts";
+import type { SecondFactor, SecondFactorKind } from "../db/schema.ts";
 import { setupOptionsBody } from "../views/pages/setup-options.ts";
 import { finishSecondFactor } from "./complete-sign-in.ts";
 import type { AppDeps } from "./deps.ts";
@@ -15,16 +15,27 @@ import { type StepUpTarget, stepUpUrl } from "./step-up-guard.ts";
  * Who may set up a method:
  * - a session pending its second factor, only while the user has none (forced set-up). A session that
  *   has passed only the password must never add a factor to an account that has one;
- * - a full session, only with its current factor proven in the last 5 minutes (step-up).
+ * - a full session, only with its current factor proven in the last 5 minutes (step-up); the routes that
+ *   finish a set-up (`continuing`) also serve the session that started it then, within the set-up's own time.
  */
-export function requireSetupAllowed(deps: AppDeps, then: StepUpTarget) {
+export function requireSetupAllowed(deps: AppDeps, then: StepUpTarget, continuing?: SecondFactorKind) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const auth = request.auth;
     if (!auth) return reply.redirect("/login", 303);
-    if (auth.session.stage === "full") return hasFreshSecondFactor(auth.session, deps.clock.nowMs()) ? undefined : reply.redirect(stepUpUrl(then), 303);
+    if (auth.session.stage === "full") {
+      if (hasFreshSecondFactor(auth.session, deps.clock.nowMs())) return undefined;
+      // A set-up this session started (only a fresh session can) is finished within its own time limit, like the fallback phone's.
+      if (continuing && (await hasOwnPendingFactor(deps, auth.session.id, continuing))) return undefined;
+      return reply.redirect(stepUpUrl(then), 303);
+    }
     if (await findActiveFactor(deps.database.db, auth.user.id)) return reply.redirect("/two-factor/verify", 303);
     return undefined;
   };
+}
+
+async function hasOwnPendingFactor(deps: AppDeps, sessionId: string, kind: SecondFactorKind): Promise<boolean> {
+  const { database, clock } = deps;
+  return (await findPendingFactor(database.db, clock, sessionId, kind)) !== undefined || (await hasExpiredPendingFactor(database.db, clock, sessionId, kind));
 }
 
 /** A set-up that cannot go on: say why where the user chooses a method again. */

@@ -84,6 +84,8 @@ describe.each(TEST_DIALECTS)("manage two-factor in a real browser (%s)", (dialec
     expect(await menuButton.getAttribute("aria-expanded")).toBe("true");
     expect(await isFocused(page, manageItem)).toBe(true);
     await page.keyboard.press("ArrowDown");
+    expect(await isFocused(page, page.getByRole("menuitem", { name: "Change password", exact: true }))).toBe(true);
+    await page.keyboard.press("End");
     expect(await isFocused(page, signOutItem)).toBe(true);
     await page.keyboard.press("ArrowDown"); // wraps around
     expect(await isFocused(page, manageItem)).toBe(true);
@@ -165,7 +167,7 @@ describe.each(TEST_DIALECTS)("manage two-factor in a real browser (%s)", (dialec
     await manage.click();
     await heading(page, "Manage Two-Factor Login").waitFor();
     expect(new URL(page.url()).pathname).toBe("/two-factor");
-    await expectNoSeriousA11yViolations(page);
+    // (No axe run here: axe-core is itself a script, and cannot run in a page without JavaScript.)
     await signOut.click();
     await page.waitForURL("**/login");
     await page.goto("/two-factor");

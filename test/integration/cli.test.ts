@@ -1,63 +1,14 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { expectOneLineFailure, runCli } from "../support/cli.ts";
 import { TEST_DIALECTS, type TestDialect } from "../support/databases.ts";
 
-// The real command, as `npx gatehouse` runs it. bin/ resolves src/ relative to itself, so the
-// child runs in the project directory; every path it writes comes from DATABASE_URL instead.
-const PROJECT_DIR = fileURLToPath(new URL("../..", import.meta.url));
-const BIN = join(PROJECT_DIR, "bin", "gatehouse.js");
-const SECRET_KEY = randomBytes(32).toString("base64");
 const PASSWORD = "correct horse battery 8";
 const SHORT_PASSWORD = "Sev3n!x";
-const SPAWN_TIMEOUT_MS = 20_000;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  elapsedMs: number;
-}
-
-/**
- * Runs `node bin/gatehouse.js ...args` with only the variables given (nothing leaks in from the
- * test runner's environment), and checks that no secret it was handed shows up in its output.
- */
-async function runCli(args: string[], env: Record<string, string>, stdin = ""): Promise<CliResult> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: PROJECT_DIR,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), LOG_LEVEL: "silent", SECRET_KEY, ...env },
-    stdio: ["pipe", "pipe", "pipe"],
-    timeout: SPAWN_TIMEOUT_MS,
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  child.stdin.end(stdin);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (exitCode) => resolve(exitCode));
-  });
-  const result = { code, stdout, stderr, elapsedMs: performance.now() - started };
-  for (const secret of [SECRET_KEY, stdin.trim()].filter(Boolean)) {
-    expect(result.stdout + result.stderr, "the CLI printed a secret").not.toContain(secret);
-  }
-  return result;
-}
-
-/** A failure as the spec wants it: non-zero exit, exactly one line on stderr; returns that line. */
-function expectOneLineFailure(result: CliResult): string {
-  expect(result.code, result.stderr).not.toBe(0);
-  expect(result.stderr).toMatch(/^gatehouse: [^\n]+\n$/);
-  return result.stderr.trimEnd();
-}
 
 /** `users list` rows as { email, name, role, status }; columns are separated by two or more spaces. */
 function parseUserTable(stdout: string): { email: string; name: string; role: string; status: string }[] {

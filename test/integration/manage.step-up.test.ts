@@ -4,19 +4,22 @@ import { MESSAGES, resendCooldownMessage } from "../../src/http/messages.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
-import type { HttpClient, Response2 } from "../support/http-client.ts";
+import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
 import {
   auditEventsOf,
   clientWithUserAgent,
   enrollApp,
   enrollSms,
   factorStates,
+  keyFromSetupPage,
   lastSmsCode,
   otherCode,
   signInWithAppCode,
   signInWithSmsCode,
+  staleThenStepUp,
   stepUpWithApp,
   storedFallback,
+  submitAppSetupCode,
   totpCodeAt,
   wrongTotpCode,
 } from "../support/two-factor.ts";
@@ -26,16 +29,14 @@ const FALLBACK = "+447400654321";
 const JUST_UNDER = 5 * MINUTE_MS - 1_000; // 4:59
 const STEP_UP_PAGE = (then: string) => `/two-factor/step-up?then=${then}`;
 
-interface EntryPoint {
-  name: string;
-  then: string;
-  request(client: HttpClient): Promise<Response2>;
-  /** The change went ahead (fresh) or did nothing at all (stale). */
-  expectFresh(response: Response2, userId: string): Promise<void>;
-  expectUntouched(userId: string): Promise<void>;
-  /** Where the step-up leads for this entry point. */
-  after: string;
-}
+/** Each way into a change: fresh, it goes ahead; 5 minutes after the last proof, it asks for a step-up first. */
+const ENTRY_POINTS: { name: string; then: string; path: string; fields: Record<string, string> | null; fresh: string | null; after: string }[] = [
+  { name: "POST /two-factor/setup/app", then: "setup-app", path: "/two-factor/setup/app", fields: {}, fresh: "/two-factor/setup/app", after: "/two-factor/setup/app" },
+  { name: "POST /two-factor/setup/sms", then: "setup-sms", path: "/two-factor/setup/sms", fields: {}, fresh: "/two-factor/setup/sms", after: "/two-factor/setup/sms" },
+  { name: "GET /two-factor/fallback", then: "fallback", path: "/two-factor/fallback", fields: null, fresh: null, after: "/two-factor/fallback" },
+  { name: "POST /two-factor/fallback/send", then: "fallback", path: "/two-factor/fallback/send", fields: { phone: "+44 7400 333344" }, fresh: "/two-factor/fallback/verify", after: "/two-factor/fallback" },
+  { name: "POST /two-factor/fallback/remove", then: "manage", path: "/two-factor/fallback/remove", fields: {}, fresh: "/two-factor", after: "/two-factor" },
+];
 
 describe.each(TEST_DIALECTS)("manage two-factor: step-up (%s)", (dialect) => {
   let ctx: TestContext;
@@ -47,79 +48,29 @@ describe.each(TEST_DIALECTS)("manage two-factor: step-up (%s)", (dialect) => {
   const db = () => ctx.testDb.database.db;
   const smsCountTo = (phone: string) => ctx.outbox.list().filter((entry) => entry.to === phone).length;
 
-  const ENTRY_POINTS: EntryPoint[] = [
-    {
-      name: "POST /two-factor/setup/app",
-      then: "setup-app",
-      request: (client) => client.submit("/two-factor", {}, "/two-factor/setup/app"),
-      async expectFresh(response, userId) {
-        expect(response.location).toBe("/two-factor/setup/app");
-        expect(await factorStates(ctx, userId)).toEqual([["totp", "active"], ["totp", "pending"]]);
-      },
-      // Only the fresh session's set-up: the stale one started none.
-      expectUntouched: async (userId) => expect(await factorStates(ctx, userId)).toEqual([["totp", "active"], ["totp", "pending"]]),
-      after: "/two-factor/setup/app",
-    },
-    {
-      name: "POST /two-factor/setup/sms",
-      then: "setup-sms",
-      request: (client) => client.submit("/two-factor", {}, "/two-factor/setup/sms"),
-      expectFresh: async (response) => expect(response.location).toBe("/two-factor/setup/sms"),
-      expectUntouched: async (userId) => expect(await factorStates(ctx, userId)).toEqual([["totp", "active"]]),
-      after: "/two-factor/setup/sms",
-    },
-    {
-      name: "GET /two-factor/fallback",
-      then: "fallback",
-      request: (client) => client.get("/two-factor/fallback"),
-      async expectFresh(response) {
-        expect(response.status).toBe(200);
-        expect(response.body).toContain('<label for="field-phone">Fallback phone number</label>');
-      },
-      expectUntouched: async (userId) => expect(await storedFallback(ctx, userId)).toBeNull(),
-      after: "/two-factor/fallback",
-    },
-    {
-      name: "POST /two-factor/fallback/send",
-      then: "fallback",
-      request: (client) => client.submit("/two-factor", { phone: FALLBACK }, "/two-factor/fallback/send"),
-      async expectFresh(response) {
-        expect(response.location).toBe("/two-factor/fallback/verify");
-        expect(smsCountTo(FALLBACK)).toBe(1);
-      },
-      expectUntouched: async () => expect(smsCountTo(FALLBACK)).toBe(1), // only the fresh session's code
-      after: "/two-factor/fallback",
-    },
-    {
-      name: "POST /two-factor/fallback/remove",
-      then: "manage",
-      request: async (client) => {
-        await db().updateTable("users").set({ fallback_phone_e164: FALLBACK }).execute();
-        return client.submit("/two-factor", {}, "/two-factor/fallback/remove");
-      },
-      async expectFresh(response, userId) {
-        expect(response.location).toBe("/two-factor");
-        expect(await storedFallback(ctx, userId)).toBeNull();
-      },
-      expectUntouched: async (userId) => expect(await storedFallback(ctx, userId)).toBe(FALLBACK),
-      after: "/two-factor",
-    },
-  ];
+  const request = (client: HttpClient, entry: (typeof ENTRY_POINTS)[number]) => (entry.fields ? client.submit("/two-factor", entry.fields, entry.path) : client.get(entry.path));
+  const state = async (userId: string) => ({ factors: await factorStates(ctx, userId), fallback: await storedFallback(ctx, userId), sent: ctx.outbox.list().length });
 
   it.each(ENTRY_POINTS)("$name: no step-up at 4:59 after the sign-in code, a step-up at 5:00", async (entry) => {
     const user = await ctx.createUser();
     const secret = await enrollApp(ctx, user.email);
 
+    await db().updateTable("users").set({ fallback_phone_e164: FALLBACK }).where("id", "=", user.id).execute();
+
     const fresh = await signInWithAppCode(ctx, user.email, secret);
     ctx.clock.advance(JUST_UNDER);
-    await entry.expectFresh(await entry.request(fresh), user.id);
+    const done = await request(fresh, entry);
+    if (entry.fresh) expect(done.location).toBe(entry.fresh);
+    else expect(done.body).toContain('<label for="field-phone">Fallback phone number</label>');
 
+    await db().updateTable("users").set({ fallback_phone_e164: FALLBACK }).where("id", "=", user.id).execute();
     const stale = await signInWithAppCode(ctx, user.email, secret);
     ctx.clock.advance(5 * MINUTE_MS);
-    const refused = await entry.request(stale);
+    const before = await state(user.id);
+    const refused = await request(stale, entry);
     expect(refused.status).toBe(303);
     expect(refused.location).toBe(STEP_UP_PAGE(entry.then));
-    await entry.expectUntouched(user.id);
+    expect(await state(user.id)).toEqual(before);
 
     // The step-up page asks for the current code and leads back to the change.
     const page = await stale.get(refused.location!);
@@ -138,6 +89,33 @@ describe.each(TEST_DIALECTS)("manage two-factor: step-up (%s)", (dialect) => {
     expect((await client.get("/two-factor/fallback")).status).toBe(200);
     ctx.clock.advance(1_000);
     expect((await client.get("/two-factor/fallback")).location).toBe(STEP_UP_PAGE("fallback"));
+  });
+
+  it("a change started within the 5 minutes can be finished after them, within its own 10 minutes: same key, same code", async () => {
+    const user = await ctx.createUser();
+    const secret = await enrollApp(ctx, user.email);
+    const client = await signInWithAppCode(ctx, user.email, secret);
+    ctx.clock.advance(4 * MINUTE_MS);
+    expect((await client.submit("/two-factor", {}, "/two-factor/setup/sms")).location).toBe("/two-factor/setup/sms");
+    expect((await client.submit("/two-factor/setup/sms", { phone: PHONE }, "/two-factor/setup/sms/send")).location).toBe("/two-factor/setup/sms/verify");
+    ctx.clock.advance(2 * MINUTE_MS); // the SMS was slow: 6 minutes after the sign-in code
+    expect((await client.get("/two-factor/setup/sms/verify")).status).toBe(200);
+    expect((await client.submit("/two-factor/setup/sms/verify", { code: lastSmsCode(ctx, PHONE) })).location).toBe("/two-factor");
+    expect(await factorStates(ctx, user.id)).toEqual([["sms", "active"]]);
+
+    // Back to the app: step-up by SMS, scan, and verify at 5:30 after the step-up with the key scanned.
+    ctx.clock.advance(5 * MINUTE_MS);
+    expect(await staleThenStepUp(ctx, client, { kind: "sms", phone: PHONE }, "setup-app")).toBe("/two-factor/setup/app");
+    const scanned = keyFromSetupPage((await client.get("/two-factor/setup/app")).body);
+    ctx.clock.advance(5 * MINUTE_MS + 30_000);
+    expect(keyFromSetupPage((await client.get("/two-factor/setup/app")).body).equals(scanned)).toBe(true);
+    expect((await submitAppSetupCode(client, totpCodeAt(scanned, ctx.clock.nowMs()))).location).toBe("/two-factor");
+    expect(await factorStates(ctx, user.id)).toEqual([["totp", "active"]]);
+
+    // A stale session still cannot start anything new, nor send a code to another number.
+    expect((await client.submit("/two-factor", {}, "/two-factor/setup/sms")).location).toBe(STEP_UP_PAGE("setup-sms"));
+    expect((await client.postForm("/two-factor/setup/sms/send", { _csrf: csrfTokenOf((await client.get("/two-factor")).body), phone: FALLBACK })).location).toBe(STEP_UP_PAGE("setup-sms"));
+    expect((await client.submit("/two-factor", {}, "/two-factor/setup/app")).location).toBe(STEP_UP_PAGE("setup-app"));
   });
 
   it("a wrong step-up code is refused (400) and audited as two_factor.step_up_failed", async () => {

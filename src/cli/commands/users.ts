@@ -2,8 +2,11 @@ import type { Command } from "commander";
 import { systemClock } from "../../clock.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { createOneTimeLink, INVITE_TTL_MS } from "../../auth/one-time-link.ts";
+import { findActiveFactor } from "../../auth/second-factor.ts";
+import { parseResetReason, RESET_REASON_MAX_LENGTH, RESET_REASON_MIN_LENGTH } from "../../auth/support-reset.ts";
+import { resetTwoFactor } from "../../auth/two-factor-reset.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../auth/password.ts";
-import { type CreateUserError, createUser, listUsers, ROLES } from "../../auth/user.ts";
+import { type CreateUserError, createUser, findUserByEmail, listUsers, ROLES } from "../../auth/user.ts";
 import { cryptoRandom } from "../../crypto/random.ts";
 import { migrateToLatest } from "../../db/migrator.ts";
 import type { User } from "../../db/schema.ts";
@@ -51,6 +54,28 @@ export function registerUsers(program: Command): void {
           const token = await createOneTimeLink(database.db, deps, "invite", user.id, INVITE_TTL_MS);
           process.stdout.write(`Invitation link (valid 72 hours, works once): ${new URL(`/invite/${token}`, config.publicUrl).href}\n`);
         }
+      } finally {
+        await database.close();
+      }
+    });
+
+  users
+    .command("reset-2fa")
+    .description("remove a user's two-factor methods and end their sessions; they set it up again at the next sign-in")
+    .requiredOption("--email <email>", "the user's email address")
+    // Checked below rather than by commander, so a missing reason gets the same one-line error as a short one.
+    .option("--reason <reason>", `why, for the audit log (${RESET_REASON_MIN_LENGTH} to ${RESET_REASON_MAX_LENGTH} characters)`)
+    .action(async (options: { email: string; reason?: string }) => {
+      const reason = parseResetReason(options.reason ?? "");
+      if (reason === null) throw new CliError(`--reason is required: why the two-factor is reset, ${RESET_REASON_MIN_LENGTH} to ${RESET_REASON_MAX_LENGTH} characters`);
+      const { database } = await openMigrated();
+      const deps = { clock: systemClock, random: cryptoRandom };
+      try {
+        const user = await findUserByEmail(database.db, options.email);
+        if (!user) throw new CliError(`no user with the email ${options.email.trim()}`);
+        if (!(await findActiveFactor(database.db, user.id))) throw new CliError(`${user.email} has no two-factor method to reset`);
+        await resetTwoFactor(database.db, deps, { userId: user.id, actor: { kind: "cli", reason }, keepSessionId: null, meta: { ip: null, userAgent: null } });
+        process.stdout.write(`Reset two-factor sign-in for ${user.email}: their sessions were ended and they set it up again at the next sign-in.\n`);
       } finally {
         await database.close();
       }

@@ -34,6 +34,10 @@ export function resetRoutes(deps: AppDeps) {
     return recordAuditEvent(db, deps, { type, actorUserId: userId, subjectUserId: userId, ip: meta.ip, userAgent: meta.userAgent });
   };
 
+  // Reset is for a user who has a method to lose: a session that already reset (or never set one up)
+  // is in set-up, and may not send reset codes (SMS cost) or reset again.
+  const inSetup = async (request: FastifyRequest) => !(await findActiveFactor(db, request.auth!.user.id));
+
   return async (app: FastifyInstance) => {
     const opts = { config: { access: "pending" as const } };
 
@@ -41,6 +45,7 @@ export function resetRoutes(deps: AppDeps) {
     app.get("/two-factor/reset", opts, async (request, reply) => dialog(request, reply, {}));
 
     app.post("/two-factor/reset/send", opts, async (request, reply) => {
+      if (await inSetup(request)) return reply.redirect("/two-factor/setup", 303);
       const auth = request.auth!;
       const fallback = auth.user.fallback_phone_e164;
       if (!fallback) return dialog(request, reply, {});
@@ -51,6 +56,7 @@ export function resetRoutes(deps: AppDeps) {
     });
 
     app.post("/two-factor/reset", opts, async (request, reply) => {
+      if (await inSetup(request)) return reply.redirect("/two-factor/setup", 303);
       const auth = request.auth!;
       const form = parseForm(resetForm, request.body);
       if (!form.ok) return dialog(request, reply, { error: form.message }, 400);

@@ -30,9 +30,10 @@ export function setupAppRoutes(deps: AppDeps) {
   const restart = (request: FastifyRequest, reply: FastifyReply, message: string, code: number) => restartSetup(request, reply, deps, message, code);
 
   return async (app: FastifyInstance) => {
-    const opts = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-app") };
+    const start = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-app") };
+    const opts = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-app", "totp") };
 
-    app.post("/two-factor/setup/app", opts, async (request, reply) => {
+    app.post("/two-factor/setup/app", start, async (request, reply) => {
       const auth = request.auth!;
       await startTotpSetup(db, deps, auth.user.id, auth.session.id);
       return reply.redirect("/two-factor/setup/app", 303);

@@ -52,6 +52,7 @@ export function setupSmsRoutes(deps: AppDeps) {
 
   return async (app: FastifyInstance) => {
     const opts = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-sms") };
+    const continuing = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-sms", "sms") };
 
     // The "SMS" choice on the set-up page: a POST, because it starts a set-up.
     app.post("/two-factor/setup/sms", opts, async (_request, reply) => reply.redirect("/two-factor/setup/sms", 303));
@@ -62,6 +63,8 @@ export function setupSmsRoutes(deps: AppDeps) {
       if (!form.ok) return phonePage(request, reply, { formError: form.message }, 400);
       const phone = parsePhoneNumber(form.data.phone);
       if (!phone.ok) return phonePage(request, reply, { phone: form.data.phone, error: PHONE_ERRORS[phone.reason] }, 400);
+      // The fallback phone must stay a different device, or losing one phone loses both.
+      if (phone.e164 === request.auth!.user.fallback_phone_e164) return phonePage(request, reply, { phone: form.data.phone, error: MESSAGES.primarySameAsFallback }, 400);
       const auth = request.auth!;
       const factor = await startSmsSetup(db, deps, auth.user.id, auth.session.id, phone.e164);
       const sent = await sendFor(request, factor);
@@ -69,7 +72,7 @@ export function setupSmsRoutes(deps: AppDeps) {
       return reply.redirect("/two-factor/setup/sms/verify", 303);
     });
 
-    app.get("/two-factor/setup/sms/verify", opts, async (request, reply) => {
+    app.get("/two-factor/setup/sms/verify", continuing, async (request, reply) => {
       const factor = await findPendingFactor(db, clock, request.auth!.session.id, "sms");
       if (!factor) {
         if (await hasExpiredPendingFactor(db, clock, request.auth!.session.id, "sms")) return restart(request, reply, MESSAGES.setupExpired, 410);
@@ -78,7 +81,7 @@ export function setupSmsRoutes(deps: AppDeps) {
       return codePage(request, reply, factor, null);
     });
 
-    app.post("/two-factor/setup/sms/resend", opts, async (request, reply) => {
+    app.post("/two-factor/setup/sms/resend", continuing, async (request, reply) => {
       const factor = await findPendingFactor(db, clock, request.auth!.session.id, "sms");
       if (!factor) return restart(request, reply, MESSAGES.setupExpired, 410);
       const sent = await sendFor(request, factor);
@@ -87,7 +90,7 @@ export function setupSmsRoutes(deps: AppDeps) {
       return reply.redirect("/two-factor/setup/sms/verify", 303);
     });
 
-    app.post("/two-factor/setup/sms/verify", opts, async (request, reply) => {
+    app.post("/two-factor/setup/sms/verify", continuing, async (request, reply) => {
       const auth = request.auth!;
       const factor = await findPendingFactor(db, clock, auth.session.id, "sms");
       if (!factor) return restart(request, reply, MESSAGES.setupExpired, 410);

@@ -77,7 +77,10 @@ export function stepUpRoutes(deps: AppDeps) {
       const meta = requestMeta(request);
       const audit = (type: "two_factor.step_up" | "two_factor.step_up_failed") =>
         recordAuditEvent(db, deps, { type, actorUserId: auth.user.id, subjectUserId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent, detail: { method: factor.kind } });
-      if (!(await takeSessionCodeAttempt(db, auth.session.id))) return page(request, reply, factor, to, MESSAGES.tooManyCodes, 429);
+      if (!(await takeSessionCodeAttempt(db, auth.session.id))) {
+        await audit("two_factor.step_up_failed");
+        return page(request, reply, factor, to, MESSAGES.tooManyCodes, 429);
+      }
       const result = await verifyActiveFactorCode(db, deps, { factor, sessionId: auth.session.id, smsPurpose: "step_up", code: input.code });
       if (!result.ok) {
         await audit("two_factor.step_up_failed");

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { SEARCH_QUERY_MAX_LENGTH, SEARCH_RESULT_LIMIT, searchUsers } from "../../auth/admin.ts";
+import { takeFlash } from "../../auth/session.ts";
+import { adminSearchBody } from "../../views/pages/admin-search.ts";
+import { findTargetUser, requireStaff } from "../admin-guard.ts";
+import type { AppDeps } from "../deps.ts";
+import { sendPage } from "../render.ts";
+import { sendAdminUserPage } from "./admin-user-page.ts";
+
+const searchQuery = z.strictObject({ q: z.string().optional() });
+
+/** The support console's read side: search, and one user's page. */
+export function adminRoutes(deps: AppDeps) {
+  const { config, database } = deps;
+  return async (app: FastifyInstance) => {
+    const staff = { config: { access: "full" as const }, preHandler: requireStaff(deps) };
+
+    app.get("/admin", staff, async (request, reply) => {
+      const auth = request.auth!;
+      const parsed = searchQuery.safeParse(request.query ?? {});
+      const query = parsed.success ? (parsed.data.q ?? "") : "";
+      const error = !parsed.success
+        ? "Search with the one field, Search users."
+        : query.length > SEARCH_QUERY_MAX_LENGTH
+          ? `Search with at most ${SEARCH_QUERY_MAX_LENGTH} characters.`
+          : null;
+      const results = error || query.trim() === "" ? null : await searchUsers(database.db, query);
+      const flash = await takeFlash(database.db, auth.session);
+      return sendPage(request, reply, config, {
+        title: "Support console",
+        code: error ? 400 : 200,
+        status: flash,
+        body: () => adminSearchBody({ query: query.slice(0, SEARCH_QUERY_MAX_LENGTH), results, error, limit: SEARCH_RESULT_LIMIT, isAdmin: auth.user.role === "admin" }),
+      });
+    });
+
+    app.get("/admin/users/:id", staff, async (request, reply) => {
+      const target = await findTargetUser(deps, request, reply);
+      if (!target) return reply;
+      const flash = await takeFlash(database.db, request.auth!.session);
+      return sendAdminUserPage(request, reply, deps, target, { status: flash });
+    });
+  };
+}
