@@ -103,7 +103,7 @@
   const showModal = () => {
     if (dialog.open) dialog.close();
     dialog.showModal();
-    (dialog.querySelector("[autofocus]") ?? dialog.querySelector("input, button, a"))?.focus();
+    (dialog.querySelector("[autofocus]") ?? dialog.querySelector("input:not([type=hidden]), button, a"))?.focus();
   };
   if (dialog.hasAttribute("open")) showModal();
   opener?.addEventListener("submit", (event) => {

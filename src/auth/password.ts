@@ -1,4 +1,5 @@
 import { type Algorithm, hash, verify } from "@node-rs/argon2";
+import { isCommonPassword } from "./common-passwords.ts";
 
 /**
  * argon2id at m=19456 KiB, t=2, p=1: the OWASP Password Storage Cheat Sheet's first recommended
@@ -15,13 +16,14 @@ export const ARGON2ID_OPTIONS = {
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
-export type PasswordProblem = "too_short" | "too_long";
+export type PasswordProblem = "too_short" | "too_long" | "too_common";
 
 /** Length is counted in Unicode code points, as a person counts characters. */
 export function checkPasswordRules(password: string): PasswordProblem | null {
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) return "too_short";
   if (length > PASSWORD_MAX_LENGTH) return "too_long";
+  if (isCommonPassword(password)) return "too_common";
   return null;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { mailText } from "../../src/app.ts";
 import { createConsoleMail } from "../../src/adapters/mail/console-mail.ts";
 import { createMailQueue } from "../../src/adapters/mail/mail-queue.ts";
+import { createSmtpMail } from "../../src/adapters/mail/smtp-mail.ts";
 import { createOutbox, type Outbox } from "../../src/adapters/outbox.ts";
 import { createConsoleSms } from "../../src/adapters/sms/console-sms.ts";
 import type { SmsSender } from "../../src/adapters/sms/sms-sender.ts";
@@ -42,6 +43,8 @@ export interface TestContext {
 export interface ContextOptions {
   env?: Record<string, string>;
   sms?: SmsSender;
+  /** "smtp": send e-mail with the real SMTP mailer to `env.SMTP_URL` (e.g. a startFakeSmtp() server) instead of the console outbox. */
+  mail?: "console" | "smtp";
 }
 
 /** A fresh database, the real server on 127.0.0.1, a fake clock and the development outbox. */
@@ -51,7 +54,11 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
   const outbox = createOutbox();
   const silent = () => {};
   const config: Config = parseConfig({ SECRET_KEY: TEST_SECRET_KEY, DATABASE_URL: "sqlite::memory:", LOG_LEVEL: "silent", ...options.env }, { cwd: process.cwd(), fallbackSecretKey: null });
-  const mailer = createConsoleMail({ log: silent, outbox, clock });
+  let mailer = createConsoleMail({ log: silent, outbox, clock });
+  if (options.mail === "smtp") {
+    if (!config.smtpUrl) throw new Error('createTestContext: mail "smtp" needs env.SMTP_URL');
+    mailer = createSmtpMail({ smtpUrl: config.smtpUrl, from: config.mailFrom, timeoutMs: 2_000 });
+  }
   const quiet = { warn: silent, error: silent };
   const deps: AppDeps = {
     config: { ...config, database: testDb.target },

@@ -21,7 +21,8 @@ export interface FakeSmtp {
   close(): Promise<void>;
 }
 
-export async function startFakeSmtp(): Promise<FakeSmtp> {
+/** `port`: listen on this port (e.g. to bring a stopped server back at the address the app knows); default any free one. */
+export async function startFakeSmtp(options: { port?: number } = {}): Promise<FakeSmtp> {
   const messages: FakeSmtpMessage[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -30,7 +31,7 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
     socket.on("error", () => socket.destroy());
     serveSession(socket, (message) => messages.push(message));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,

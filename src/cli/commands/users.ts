@@ -20,6 +20,7 @@ const CREATE_ERRORS: Record<CreateUserError, string> = {
   invalid_role: `the role must be one of ${ROLES.join(", ")}`,
   too_short: `the password must be at least ${PASSWORD_MIN_LENGTH} characters`,
   too_long: `the password must be at most ${PASSWORD_MAX_LENGTH} characters`,
+  too_common: "the password is one of the most commonly used ones; choose another",
 };
 
 /** Every command works on an up-to-date schema, as `npm start` does. */

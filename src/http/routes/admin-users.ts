@@ -22,6 +22,7 @@ const CREATE_ERRORS: Record<CreateUserError, { field: "email" | "name" | "role" 
   // No password is set here; these cannot happen, but every error has its message.
   too_short: { field: "form", message: "The password is too short." },
   too_long: { field: "form", message: "The password is too long." },
+  too_common: { field: "form", message: "The password is too common." },
 };
 
 const SELF_REFUSED = "You cannot change your own role or disable your own account: ask another administrator. This keeps the portal from losing its last administrator.";

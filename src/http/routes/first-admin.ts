@@ -45,7 +45,7 @@ export function firstAdminRoutes(deps: AppDeps) {
         if ((await countUsers(trx)) > 0) return "link_gone" as const;
         const inserted = await insertUser(trx, prepared.user);
         if (!inserted.ok) return "link_gone" as const;
-        await recordAuditEvent(trx, deps, { type: "user.created", actorUserId: null, subjectUserId: prepared.user.id, ip: request.ip, detail: { role: "admin", via: "first_admin_link" } });
+        await recordAuditEvent(trx, deps, { type: "user.created", actorUserId: null, subjectUserId: prepared.user.id, ...requestMeta(request), detail: { role: "admin", via: "first_admin_link" } });
         return "created" as const;
       });
       if (created !== "created") return sendMessagePage(request, reply, config, linkGone);

@@ -47,7 +47,7 @@ export function inviteRoutes(deps: AppDeps) {
         const link = await consumeOneTimeLink(trx, clock, request.params.token, "invite");
         if (!link?.user_id) return null;
         await setPasswordHash(trx, link.user_id, passwordHash);
-        await recordAuditEvent(trx, deps, { type: "user.password_set", actorUserId: link.user_id, subjectUserId: link.user_id, ip: request.ip, detail: { via: "invitation" } });
+        await recordAuditEvent(trx, deps, { type: "user.password_set", actorUserId: link.user_id, subjectUserId: link.user_id, ...requestMeta(request), detail: { via: "invitation" } });
         return link.user_id;
       });
       if (!userId) return sendMessagePage(request, reply, config, linkGone("used"));

@@ -4,6 +4,7 @@ import { deleteSession } from "../../auth/session.ts";
 import { signInWithPassword } from "../../auth/sign-in.ts";
 import { loginBody } from "../../views/pages/login.ts";
 import type { AppDeps } from "../deps.ts";
+import { requestMeta } from "../request-meta.ts";
 import { formSchema, parseForm, text } from "../form.ts";
 import { sendPage } from "../render.ts";
 import { clearSessionCookie, setSessionCookie } from "../session-cookie.ts";
@@ -40,7 +41,7 @@ export function loginRoutes(deps: AppDeps) {
           body: (csrfToken) => loginBody({ csrfToken, email, error: "Enter your email and password." }),
         });
       }
-      const meta = { ip: request.ip, userAgent: request.headers["user-agent"] ?? null };
+      const meta = requestMeta(request);
       const result = await signInWithPassword(database.db, deps, email, password, meta);
       if (!result.ok) {
         return sendPage(request, reply, config, { title: "Sign in", code: 401, body: (csrfToken) => loginBody({ csrfToken, email, error: SIGN_IN_FAILED }) });
@@ -56,7 +57,7 @@ export function loginRoutes(deps: AppDeps) {
       const auth = request.auth;
       if (auth) {
         await deleteSession(database.db, auth.session.id);
-        await recordAuditEvent(database.db, { clock, random }, { type: "signout", actorUserId: auth.user.id, subjectUserId: auth.user.id, ip: request.ip, userAgent: request.headers["user-agent"] ?? null });
+        await recordAuditEvent(database.db, { clock, random }, { type: "signout", actorUserId: auth.user.id, subjectUserId: auth.user.id, ...requestMeta(request) });
       }
       clearSessionCookie(reply, config);
       return reply.redirect("/login", 303);
