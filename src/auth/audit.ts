@@ -29,9 +29,12 @@ export type AuditEventType =
   | "password.changed"
   | "profile.name_changed"
   | "user.email_changed"
+  | "account.locked"
   | "fallback.added"
   | "fallback.changed"
   | "fallback.removed"
+  | "session.revoked"
+  | "session.revoked_others"
   | "signout";
 
 export interface AuditInput {
@@ -57,6 +60,7 @@ export const NOTIFIED_EVENTS: ReadonlySet<AuditEventType> = new Set<AuditEventTy
   "fallback.removed",
   "password.reset",
   "password.changed",
+  "account.locked",
   "user.email_changed",
 ]);
 

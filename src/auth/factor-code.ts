@@ -1,12 +1,38 @@
 import type { Kysely } from "kysely";
 import type { Clock } from "../clock.ts";
 import type { Keyring } from "../crypto/encryption.ts";
+import type { RandomSource } from "../crypto/random.ts";
 import type { DB, SecondFactor, SmsPurpose } from "../db/schema.ts";
+import { secondFactorAttempt } from "./lockout.ts";
 import { acceptTotpStep, readTotpSecret } from "./second-factor.ts";
-import { verifySmsChallenge } from "./sms-challenge.ts";
+import type { SessionMeta } from "./session.ts";
+import { type VerifyResult, verifySmsChallenge } from "./sms-challenge.ts";
 import { verifyTotp } from "./totp.ts";
 
-export type FactorCodeResult = { ok: true } | { ok: false; error: "wrong" | "expired" | "too_many" | "no_challenge" };
+export type CodeError = "wrong" | "expired" | "too_many" | "no_challenge" | "locked";
+export type FactorCodeResult = { ok: true } | { ok: false; error: CodeError };
+
+type Deps = { clock: Clock; random: RandomSource; keyring: Keyring };
+
+/**
+ * Every code that proves the account's second factor (sign-in, step-up, password reset, reset code)
+ * goes through here: the account-wide failure limit (10 in 15 minutes, across sessions and addresses)
+ * is checked and counted around the check itself.
+ */
+export async function guardSecondFactor(
+  db: Kysely<DB>,
+  deps: Deps | Omit<Deps, "keyring">,
+  input: { userId: string; meta: SessionMeta },
+  check: () => Promise<FactorCodeResult | VerifyResult>,
+): Promise<FactorCodeResult> {
+  const attempt = await secondFactorAttempt(db, deps, input.userId, input.meta);
+  if (!attempt.allowed) return { ok: false, error: "locked" };
+  const result = await check();
+  if (result.ok) await attempt.succeeded();
+  else if (result.error === "wrong") await attempt.failed();
+  else await attempt.succeeded(); // expired or missing codes are not guesses: give the slot back
+  return result.ok ? { ok: true } : { ok: false, error: result.error };
+}
 
 /**
  * Checks a code against the user's active method: the app's current step ±1, recorded with a
@@ -14,14 +40,15 @@ export type FactorCodeResult = { ok: true } | { ok: false; error: "wrong" | "exp
  */
 export async function verifyActiveFactorCode(
   db: Kysely<DB>,
-  deps: { clock: Clock; keyring: Keyring },
-  input: { factor: SecondFactor; sessionId: string; smsPurpose: SmsPurpose; code: string },
+  deps: Deps,
+  input: { factor: SecondFactor; sessionId: string; smsPurpose: SmsPurpose; code: string; meta: SessionMeta },
 ): Promise<FactorCodeResult> {
   const { factor } = input;
-  if (factor.kind === "totp") {
-    const result = verifyTotp({ secret: readTotpSecret(deps.keyring, factor), code: input.code, nowMs: deps.clock.nowMs(), lastUsedStep: factor.totp_last_step });
-    return result.ok && (await acceptTotpStep(db, factor.id, result.step)) ? { ok: true } : { ok: false, error: "wrong" };
-  }
-  const result = await verifySmsChallenge(db, deps.clock, input.sessionId, input.smsPurpose, input.code);
-  return result.ok ? { ok: true } : { ok: false, error: result.error };
+  return guardSecondFactor(db, deps, { userId: factor.user_id, meta: input.meta }, async () => {
+    if (factor.kind === "totp") {
+      const result = verifyTotp({ secret: readTotpSecret(deps.keyring, factor), code: input.code, nowMs: deps.clock.nowMs(), lastUsedStep: factor.totp_last_step });
+      return result.ok && (await acceptTotpStep(db, factor.id, result.step)) ? { ok: true } : { ok: false, error: "wrong" };
+    }
+    return verifySmsChallenge(db, deps.clock, input.sessionId, input.smsPurpose, input.code);
+  });
 }

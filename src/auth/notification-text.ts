@@ -11,6 +11,7 @@ const WHAT_HAPPENED: Partial<Record<AuditEventType, string>> = {
   "fallback.changed": "The fallback phone on your account was changed.",
   "fallback.removed": "The fallback phone was removed from your account.",
   "password.reset": "Your password was reset with an e-mailed link and your second factor. You were signed out everywhere.",
+  "account.locked": "Too many wrong passwords or codes were entered for your account, so that sign-in step is paused for 15 minutes.",
   "password.changed": "Your password was changed. Your other sessions were signed out.",
   "user.email_changed": "The e-mail address of your account was changed by an administrator.",
 };

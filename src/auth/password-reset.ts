@@ -3,8 +3,9 @@ import type { Clock } from "../clock.ts";
 import type { RandomSource } from "../crypto/random.ts";
 import type { DB, OneTimeLink } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
-import { newId } from "./ids.ts";
-import { createOneTimeLink, inspectOneTimeLink } from "./one-time-link.ts";
+import { clearPasswordFailures } from "./lockout.ts";
+import { createOneTimeLink, deleteUnusedLinks, inspectOneTimeLink } from "./one-time-link.ts";
+import { queueMail } from "./outgoing-mail.ts";
 import { deleteUserSessions, type SessionMeta } from "./session.ts";
 import { hitThrottle } from "./throttle.ts";
 import { findUserByEmail } from "./user.ts";
@@ -31,31 +32,20 @@ export async function requestPasswordReset(db: Kysely<DB>, deps: Deps & { public
   await db.transaction().execute(async (trx) => {
     const token = await createOneTimeLink(trx, deps, "password_reset", user.id, PASSWORD_RESET_TTL_MS);
     const link = new URL(`/reset-password/${token}`, deps.publicUrl).href;
-    const now = deps.clock.nowMs();
-    await trx
-      .insertInto("outgoing_mail")
-      .values({
-        id: newId(deps.random),
-        user_id: user.id,
-        audit_event_id: null,
-        to_address: user.email,
-        subject: `${deps.portalName}: reset your password`,
-        body: [
-          `Hello ${user.display_name},`,
-          "",
-          "Someone (we hope you) asked to reset the password of your account. To choose a new one, open this link within 30 minutes. It works once:",
-          "",
-          link,
-          "",
-          "You will be asked for your two-factor code first. If you did not ask for this, ignore this message: your password stays as it is.",
-        ].join("\n"),
-        created_at: now,
-        attempts: 0,
-        next_attempt_at: now,
-        sent_at: null,
-        last_error: null,
-      })
-      .execute();
+    await queueMail(trx, deps, {
+      userId: user.id,
+      to: user.email,
+      subject: `${deps.portalName}: reset your password`,
+      body: [
+        `Hello ${user.display_name},`,
+        "",
+        "Someone (we hope you) asked to reset the password of your account. To choose a new one, open this link within 30 minutes. It works once:",
+        "",
+        link,
+        "",
+        "You will be asked for your two-factor code first. If you did not ask for this, ignore this message: your password stays as it is.",
+      ].join("\n"),
+    });
     await recordAuditEvent(trx, deps, { type: "password.reset_requested", actorUserId: null, subjectUserId: user.id, ip: meta.ip, userAgent: meta.userAgent });
   });
 }
@@ -82,8 +72,9 @@ export async function markResetFactorVerified(db: Kysely<DB>, link: OneTimeLink,
 }
 
 /**
- * The new password, in one transaction: use the link (compare-and-set), store the hash, end every
- * session of the user (the recovery one too: the link never signs anyone in), record the event.
+ * The new password, in one transaction: use the link (compare-and-set), store the hash, drop the
+ * user's other reset links, end every session of the user (the recovery one too: the link never
+ * signs anyone in), record the event.
  */
 export async function completePasswordReset(db: Kysely<DB>, deps: Deps, input: { link: OneTimeLink; sessionId: string; factorRequired: boolean; passwordHash: string; meta: SessionMeta }): Promise<boolean> {
   const { link } = input;
@@ -95,6 +86,9 @@ export async function completePasswordReset(db: Kysely<DB>, deps: Deps, input: {
     if (input.factorRequired) use = use.where("factor_verified_at", "is not", null);
     if (Number((await use.executeTakeFirst()).numUpdatedRows) !== 1) return false;
     await trx.updateTable("users").set({ password_hash: input.passwordHash }).where("id", "=", userId).execute();
+    // Links from earlier requests die with it: an older e-mail must not change the password again.
+    await deleteUnusedLinks(trx, "password_reset", userId);
+    await clearPasswordFailures(trx, userId);
     await deleteUserSessions(trx, userId);
     await recordAuditEvent(trx, deps, { type: "password.reset", actorUserId: userId, subjectUserId: userId, ip: input.meta.ip, userAgent: input.meta.userAgent });
     return true;

@@ -42,3 +42,8 @@ export function maskPhone(e164: string): string {
   if (!E164_PATTERN.test(e164)) throw new TypeError("maskPhone expects an E.164 number");
   return `•••• •••• ${e164.slice(-2)}`;
 }
+
+/** The ISO 3166 country of an E.164 number, if it has one (non-geographic numbers have none). */
+export function countryOfE164(e164: string): string | undefined {
+  return parsePhoneNumberFromString(e164)?.country;
+}

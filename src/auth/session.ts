@@ -3,6 +3,7 @@ import type { Clock } from "../clock.ts";
 import { sha256Hex } from "../crypto/hash.ts";
 import { generateToken, type RandomSource } from "../crypto/random.ts";
 import type { DB, Session, SessionStage, User } from "../db/schema.ts";
+import { newId } from "./ids.ts";
 
 // NIST SP 800-63B §4.2.3 (AAL2): reauthenticate after 30 minutes of inactivity and at least every 12 hours.
 export const SESSION_IDLE_MS = 30 * 60_000;
@@ -50,6 +51,7 @@ export async function createSession(db: Kysely<DB>, deps: SessionDeps, userId: s
     user_agent: options.meta.userAgent?.slice(0, 512) ?? null,
     code_attempts: 0,
     flash: options.flash ?? null,
+    handle: newId(deps.random),
   };
   await db.insertInto("sessions").values(session).execute();
   return { token, session };

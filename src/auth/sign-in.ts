@@ -3,38 +3,39 @@ import type { Clock } from "../clock.ts";
 import type { RandomSource } from "../crypto/random.ts";
 import type { DB, Session, User } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
+import { loginIpAttempt, passwordAttempt } from "./lockout.ts";
 import { verifyAgainstDummy, verifyPassword } from "./password.ts";
 import { createSession, type SessionMeta } from "./session.ts";
 import { findUserByEmail } from "./user.ts";
 
-export type PasswordSignInResult = { ok: true; token: string; session: Session; user: User } | { ok: false };
+export type PasswordSignInResult =
+  | { ok: true; token: string; session: Session; user: User }
+  | { ok: false; reason: "invalid" }
+  /** Too many failures from this address: the only refusal that says so (it names no account). */
+  | { ok: false; reason: "ip_throttled"; retryAtMs: number };
 
 /**
- * The password step. Every failure (unknown email, no password yet, disabled, wrong password) returns
- * the same value after the same argon2 work, so the response cannot tell them apart.
- * Success opens a session that is only *pending* its second factor.
+ * The password step. Every failure of an account (unknown email, no password yet, disabled, wrong
+ * password, locked after too many failures) returns the same value after the same argon2 work, so the
+ * response cannot tell them apart. Success opens a session that is only *pending* its second factor.
  */
-export async function signInWithPassword(
-  db: Kysely<DB>,
-  deps: { clock: Clock; random: RandomSource },
-  email: string,
-  password: string,
-  meta: SessionMeta,
-): Promise<PasswordSignInResult> {
+export async function signInWithPassword(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, email: string, password: string, meta: SessionMeta): Promise<PasswordSignInResult> {
+  const ip = await loginIpAttempt(db, deps, meta.ip);
+  if (!ip.allowed) return { ok: false, reason: "ip_throttled", retryAtMs: ip.retryAtMs! };
   const user = await findUserByEmail(db, email);
-  const passwordOk = user?.password_hash ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password);
+  const account = user ? await passwordAttempt(db, deps, user.id, meta) : null;
+  const checkable = user?.password_hash && account?.allowed;
+  const passwordOk = checkable ? await verifyPassword(user.password_hash!, password) : await verifyAgainstDummy(password);
+  if (passwordOk) await account!.succeeded();
+  else await account?.failed();
   if (!user || !passwordOk || user.disabled_at !== null) {
-    await recordAuditEvent(db, deps, {
-      type: "signin.password_failed",
-      actorUserId: null,
-      subjectUserId: user?.id ?? null,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      detail: { reason: !user ? "unknown_email" : user.disabled_at !== null ? "disabled" : "wrong_password" },
-    });
-    return { ok: false };
+    await ip.failed();
+    const reason = !user ? "unknown_email" : !account?.allowed ? "locked" : user.disabled_at !== null ? "disabled" : "wrong_password";
+    await recordAuditEvent(db, deps, { type: "signin.password_failed", actorUserId: null, subjectUserId: user?.id ?? null, ...meta, detail: { reason } });
+    return { ok: false, reason: "invalid" };
   }
+  await ip.succeeded();
   const { token, session } = await createSession(db, deps, user.id, { stage: "pending", meta });
-  await recordAuditEvent(db, deps, { type: "signin.password_succeeded", actorUserId: user.id, subjectUserId: user.id, ip: meta.ip, userAgent: meta.userAgent });
+  await recordAuditEvent(db, deps, { type: "signin.password_succeeded", actorUserId: user.id, subjectUserId: user.id, ...meta });
   return { ok: true, token, session, user };
 }

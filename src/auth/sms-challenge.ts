@@ -6,6 +6,8 @@ import { generateDigits, type RandomSource } from "../crypto/random.ts";
 import type { DB, SmsChallenge, SmsPurpose } from "../db/schema.ts";
 import { MAX_CODE_ATTEMPTS } from "./code-attempts.ts";
 import { newId } from "./ids.ts";
+import { countryOfE164 } from "./phone.ts";
+import { release, reserve } from "./throttle.ts";
 
 // An SMS code is 6 digits, valid 10 minutes, single use (NIST SP 800-63B §5.1.3.2 out-of-band secrets).
 export const SMS_CODE_DIGITS = 6;
@@ -17,19 +19,28 @@ export interface ChallengeDeps {
   random: RandomSource;
   sms: SmsSender;
   portalName: string;
+  /** SMS_ALLOWED_COUNTRIES: ISO 3166 codes codes may be sent to; null = every country. */
+  allowedCountries: ReadonlySet<string> | null;
 }
+
+const HOUR = 60 * 60_000;
+// Cost and toll-fraud control (OWASP SMS pumping guidance): sends counted per number, account and IP.
+export const SMS_LIMITS = { perNumber: { limit: 5, windowMs: HOUR }, perAccount: { limit: 10, windowMs: 24 * HOUR }, perIp: { limit: 20, windowMs: HOUR } };
 
 export interface ChallengeTarget {
   userId: string;
   sessionId: string;
   purpose: SmsPurpose;
   phoneE164: string;
+  ip: string | null;
 }
 
 export type IssueResult =
   | { ok: true; challenge: SmsChallenge }
   | { ok: false; error: "cooldown"; retryAfterMs: number }
-  | { ok: false; error: "send_failed"; cause: unknown };
+  | { ok: false; error: "send_failed"; cause: unknown }
+  | { ok: false; error: "rate_limited"; retryAfterMs: number }
+  | { ok: false; error: "country_not_allowed" };
 
 export type VerifyResult = { ok: true; challenge: SmsChallenge } | { ok: false; error: "no_challenge" | "expired" | "too_many" | "wrong" };
 
@@ -56,6 +67,22 @@ export async function issueSmsChallenge(db: Kysely<DB>, deps: ChallengeDeps, tar
   const now = deps.clock.nowMs();
   const previous = await findLatestChallenge(db, target.sessionId, target.purpose);
   if (previous && now - previous.created_at < RESEND_COOLDOWN_MS) return { ok: false, error: "cooldown", retryAfterMs: previous.created_at + RESEND_COOLDOWN_MS - now };
+  const country = countryOfE164(target.phoneE164);
+  if (deps.allowedCountries && (!country || !deps.allowedCountries.has(country))) return { ok: false, error: "country_not_allowed" };
+  const slots = [
+    await reserve(db, deps, { key: `sms:number:${target.phoneE164}`, ...SMS_LIMITS.perNumber }),
+    await reserve(db, deps, { key: `sms:account:${target.userId}`, ...SMS_LIMITS.perAccount }),
+    await reserve(db, deps, { key: `sms:ip:${target.ip ?? "unknown"}`, ...SMS_LIMITS.perIp }),
+  ];
+  const limits = [SMS_LIMITS.perNumber.limit, SMS_LIMITS.perAccount.limit, SMS_LIMITS.perIp.limit];
+  const over = slots.filter((slot, i) => slot.count > limits[i]!);
+  const releaseAll = async () => {
+    for (const slot of slots) await release(db, slot);
+  };
+  if (over.length > 0) {
+    await releaseAll();
+    return { ok: false, error: "rate_limited", retryAfterMs: Math.max(...over.map((slot) => slot.freesAtMs)) - now };
+  }
   const id = newId(deps.random);
   const code = generateDigits(deps.random, SMS_CODE_DIGITS);
   const challenge: SmsChallenge = {
@@ -78,6 +105,7 @@ export async function issueSmsChallenge(db: Kysely<DB>, deps: ChallengeDeps, tar
     await deps.sms.send({ to: target.phoneE164, body: smsMessage(deps.portalName, code) });
   } catch (cause) {
     await db.deleteFrom("sms_challenges").where("id", "=", id).execute();
+    await releaseAll();
     return { ok: false, error: "send_failed", cause };
   }
   return { ok: true, challenge };

@@ -11,20 +11,61 @@ export interface ThrottleRule {
   windowMs: number;
 }
 
+type Deps = { clock: Clock; random: RandomSource };
+
 /**
- * Counted events in the database, so every instance sees the same counts. `hit` records one event
- * and says whether the rule still allows it (the event over the limit is recorded too, so hammering
- * keeps the window full).
+ * Counted events live in the database, so every instance sees the same counts. Each statement
+ * commits on its own: the k-th event to be recorded sees at least k events when it counts, so
+ * concurrent requests cannot slip past a limit together.
  */
-export async function hitThrottle(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, rule: ThrottleRule): Promise<boolean> {
+export interface Reservation {
+  id: string;
+  /** Events under this key in the window, this one included. */
+  count: number;
+  /** When the oldest counted event leaves the window (for "try again in …"). */
+  freesAtMs: number;
+}
+
+export async function reserve(db: Kysely<DB>, deps: Deps, rule: ThrottleRule): Promise<Reservation> {
   const now = deps.clock.nowMs();
+  const id = newId(deps.random);
   await db.deleteFrom("throttle_hits").where("key", "=", rule.key).where("at", "<=", now - rule.windowMs).execute();
-  await db.insertInto("throttle_hits").values({ id: newId(deps.random), key: rule.key, at: now }).execute();
+  await db.insertInto("throttle_hits").values({ id, key: rule.key, at: now }).execute();
   const row = await db
     .selectFrom("throttle_hits")
-    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .select((eb) => [eb.fn.countAll<number | string>().as("n"), eb.fn.min<number | string>("at").as("oldest")])
     .where("key", "=", rule.key)
     .where("at", ">", now - rule.windowMs)
     .executeTakeFirstOrThrow();
-  return Number(row.n) <= rule.limit;
+  return { id, count: Number(row.n), freesAtMs: Number(row.oldest ?? now) + rule.windowMs };
+}
+
+export async function countHits(db: Kysely<DB>, key: string): Promise<number> {
+  const row = await db.selectFrom("throttle_hits").select((eb) => eb.fn.countAll<number | string>().as("n")).where("key", "=", key).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Takes an event back: a success is not a failure (an office behind one address is never blocked). */
+export async function release(db: Kysely<DB>, reservation: Reservation): Promise<void> {
+  await db.deleteFrom("throttle_hits").where("id", "=", reservation.id).execute();
+}
+
+/** Records one event and says whether the rule still allows it. */
+export async function hitThrottle(db: Kysely<DB>, deps: Deps, rule: ThrottleRule): Promise<boolean> {
+  return (await reserve(db, deps, rule)).count <= rule.limit;
+}
+
+/** The end of the newest lock recorded under `key`, if it is still in force. */
+export async function lockedUntil(db: Kysely<DB>, clock: Clock, key: string, lockMs: number): Promise<number | null> {
+  const now = clock.nowMs();
+  const row = await db.selectFrom("throttle_hits").select((eb) => eb.fn.max<number | string>("at").as("at")).where("key", "=", key).where("at", ">", now - lockMs).executeTakeFirst();
+  return row?.at !== null && row?.at !== undefined ? Number(row.at) + lockMs : null;
+}
+
+export async function lock(db: Kysely<DB>, deps: Deps, key: string): Promise<void> {
+  await db.insertInto("throttle_hits").values({ id: newId(deps.random), key, at: deps.clock.nowMs() }).execute();
+}
+
+export async function clearKey(db: Kysely<DB>, key: string): Promise<void> {
+  await db.deleteFrom("throttle_hits").where("key", "=", key).execute();
 }

@@ -3,9 +3,8 @@ import type { Clock } from "../clock.ts";
 import type { RandomSource } from "../crypto/random.ts";
 import type { DB, Role, User } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
-import { createOneTimeLink, INVITE_TTL_MS } from "./one-time-link.ts";
+import { createInvitedUser, type InviteResult } from "./invitation.ts";
 import { deleteUserSessions, type SessionMeta } from "./session.ts";
-import { type CreateUserError, findUserByEmail, insertUser, prepareUser } from "./user.ts";
 
 /** What support agents and administrators may do to other accounts, and the audited changes themselves. */
 
@@ -85,32 +84,12 @@ export async function changeUserRole(db: Kysely<DB>, deps: Deps, change: AdminCh
   });
 }
 
-export type InviteResult = { ok: true; user: User; token: string } | { ok: false; error: CreateUserError };
-
-class DuplicateEmail extends Error {}
-
-/** A new user without a password, their invitation link and the audit event: all, or none of them. */
-export async function inviteUser(db: Kysely<DB>, deps: Deps, input: { agentId: string; email: string; displayName: string; role: string; meta: SessionMeta }): Promise<InviteResult> {
-  const prepared = await prepareUser(deps, { email: input.email, displayName: input.displayName, role: input.role, password: null });
-  if (!prepared.ok) return prepared;
-  if (await findUserByEmail(db, prepared.user.email)) return { ok: false, error: "duplicate_email" };
-  try {
-    return await db.transaction().execute(async (trx) => {
-      // A unique violation aborts a PostgreSQL transaction: roll it back rather than go on in it.
-      if (!(await insertUser(trx, prepared.user)).ok) throw new DuplicateEmail();
-      await recordAuditEvent(trx, deps, {
-        type: "user.created",
-        actorUserId: input.agentId,
-        subjectUserId: prepared.user.id,
-        ip: input.meta.ip,
-        userAgent: input.meta.userAgent,
-        detail: { role: prepared.user.role, via: "console" },
-      });
-      const token = await createOneTimeLink(trx, deps, "invite", prepared.user.id, INVITE_TTL_MS);
-      return { ok: true as const, user: prepared.user, token };
-    });
-  } catch (error) {
-    if (error instanceof DuplicateEmail) return { ok: false, error: "duplicate_email" };
-    throw error;
-  }
+/** An administrator invites a user from the console (the CLI calls createInvitedUser directly). */
+export function inviteUser(
+  db: Kysely<DB>,
+  deps: Deps & { config: { publicUrl: URL; portalName: string } },
+  input: { agentId: string; email: string; displayName: string; role: string; meta: SessionMeta },
+): Promise<InviteResult> {
+  const { agentId, meta, ...fields } = input;
+  return createInvitedUser(db, { ...deps, publicUrl: deps.config.publicUrl, portalName: deps.config.portalName }, { inviter: { kind: "console", agentId, meta }, ...fields });
 }

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerKeys } from "./commands/keys.ts";
 import { registerMigrate } from "./commands/migrate.ts";
 import { registerServe } from "./commands/serve.ts";
 import { registerUsers } from "./commands/users.ts";
@@ -13,6 +14,7 @@ const program = new Command()
 registerServe(program);
 registerMigrate(program);
 registerUsers(program);
+registerKeys(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,3 +1,4 @@
+import { isSupportedCountry } from "libphonenumber-js/max";
 import { z } from "zod";
 import { resolve } from "node:path";
 
@@ -15,6 +16,8 @@ export interface Config {
   readonly sms:
     | { provider: "console" }
     | { provider: "twilio"; accountSid: string; authToken: string; from: string; apiBase: string };
+  /** SMS_ALLOWED_COUNTRIES: ISO 3166 alpha-2 codes that codes may be texted to; null = all. */
+  readonly smsAllowedCountries: readonly string[] | null;
   readonly smtpUrl: string | null;
   readonly mailFrom: string;
   readonly supportContact: string;
@@ -148,6 +151,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     secretKeys: Object.freeze(parseSecretKeys(secretText)),
     portalName,
     sms,
+    smsAllowedCountries: parseCountries(env.SMS_ALLOWED_COUNTRIES),
     smtpUrl,
     mailFrom: env.MAIL_FROM?.trim() || `${portalName} <no-reply@${publicUrl.hostname}>`,
     supportContact: env.SUPPORT_CONTACT?.trim() || "your company's support desk",
@@ -156,4 +160,13 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     logLevel: field(env, "LOG_LEVEL", z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be a pino level (info, warn, ...)" }), "info"),
     migrateOnStart: field(env, "MIGRATE_ON_START", bool, "true"),
   });
+}
+
+function parseCountries(value: string | undefined): readonly string[] | null {
+  const text = value?.trim();
+  if (!text) return null;
+  const codes = text.split(",").map((code) => code.trim().toUpperCase()).filter(Boolean);
+  const bad = codes.find((code) => !isSupportedCountry(code));
+  if (bad) throw new ConfigError("SMS_ALLOWED_COUNTRIES", `"${bad}" is not an ISO 3166 country code (e.g. GB,IE,US)`);
+  return Object.freeze(codes);
 }

@@ -42,6 +42,12 @@ export interface SessionsTable {
   code_attempts: number;
   /** A one-time confirmation shown (and cleared) on the next page. */
   flash: string | null;
+  /**
+   * A random, non-secret name for the session (32 hex digits): what the Sessions page shows and posts
+   * back, never the id. Always set (createSession; migration 0006 filled older rows), though the
+   * column is nullable: SQLite cannot add a NOT NULL column to a table that has rows.
+   */
+  handle: string;
 }
 
 export type SecondFactorKind = "totp" | "sms";

@@ -29,7 +29,7 @@ export function requireAdmin(deps: AppDeps) {
     return sendMessagePage(request, reply, deps.config, {
       code: 403,
       heading: "Administrators only",
-      message: "Only an administrator can create users, disable or enable them, or change roles.",
+      message: "Only an administrator can create users, disable or enable them, or change their role or email address.",
       link: { href: "/admin", text: "Back to the support console" },
     });
   };

@@ -1,3 +1,5 @@
+import type { CodeError } from "../auth/factor-code.ts";
+
 /** Every message a second-factor page can show, in one place, so wording stays consistent. */
 export const MESSAGES = {
   codeFormat: "Enter the six-digit code: six digits, spaces and dashes allowed.",
@@ -7,9 +9,12 @@ export const MESSAGES = {
   tooManyCodes: "Too many wrong codes. For your security, sign in again to continue.",
   noCodeSent: "There is no code waiting for you. Ask for a new code.",
   smsFailed: "We could not send the code. Try again.",
+  smsRateLimited: "Too many codes have been sent for this number, account or network.",
+  smsCountryNotAllowed: "This portal cannot send text messages to that country. Use a number from another country, or an authenticator app.",
   phoneEmpty: "Enter your mobile phone number, starting with + and the country code.",
   phoneInvalid: "This is not a phone number we recognise. Enter it with + and the country code, for example +44 7400 123456.",
   phoneNotMobile: "This number cannot receive text messages. Enter a mobile or landline number.",
+  secondFactorLocked: "Too many wrong codes were entered for this account, so two-factor sign-in is paused for 15 minutes. We have e-mailed the account owner.",
   setupDone: "Two-factor authentication is set up. You will be asked for a code each time you sign in.",
   resetCodeFormat: "Enter the six-digit reset code from the text message.",
   resetCodeExpired: "This reset code has expired. Ask for a new one.",
@@ -33,6 +38,11 @@ export function resendCooldownMessage(retryAfterMs: number): string {
 }
 
 /** What a refused code says, by why it was refused. */
-export function codeErrorMessage(error: "wrong" | "expired" | "too_many" | "no_challenge"): string {
-  return { wrong: MESSAGES.codeWrong, expired: MESSAGES.codeExpired, too_many: MESSAGES.tooManyCodes, no_challenge: MESSAGES.noCodeSent }[error];
+export function codeErrorMessage(error: CodeError): string {
+  return { wrong: MESSAGES.codeWrong, expired: MESSAGES.codeExpired, too_many: MESSAGES.tooManyCodes, no_challenge: MESSAGES.noCodeSent, locked: MESSAGES.secondFactorLocked }[error];
+}
+
+/** The HTTP status for a refused code. */
+export function codeErrorStatus(error: CodeError): number {
+  return error === "too_many" || error === "locked" ? 429 : 400;
 }

@@ -21,6 +21,7 @@ import { inviteRoutes } from "./routes/invite.ts";
 import { loginRoutes } from "./routes/login.ts";
 import { fallbackRoutes } from "./routes/fallback.ts";
 import { resetRoutes } from "./routes/reset.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
 import { setupAppRoutes } from "./routes/setup-app.ts";
 import { stepUpRoutes } from "./routes/step-up.ts";
 import { setupSmsRoutes } from "./routes/setup-sms.ts";
@@ -71,6 +72,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(forgotPasswordRoutes(deps));
   await app.register(passwordResetRoutes(deps));
   await app.register(accountRoutes(deps));
+  await app.register(sessionRoutes(deps));
   await app.register(adminRoutes(deps));
   await app.register(adminResetRoutes(deps));
   await app.register(adminUserRoutes(deps));

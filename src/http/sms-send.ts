@@ -1,14 +1,27 @@
 import type { FastifyRequest } from "fastify";
 import { type ChallengeTarget, type IssueResult, issueSmsChallenge } from "../auth/sms-challenge.ts";
+import { formatUtc } from "../views/time.ts";
 import type { AppDeps } from "./deps.ts";
 import { MESSAGES, resendCooldownMessage } from "./messages.ts";
 
+export type SendOutcome = { ok: true } | { ok: false; message: string; status: number; cooldown: boolean };
+
 /** Sends a code and turns the outcome into what the page says; provider failures are logged without the code. */
-export async function sendSmsCode(request: FastifyRequest, deps: AppDeps, target: ChallengeTarget): Promise<{ ok: true } | { ok: false; message: string; status: number; cooldown: boolean }> {
-  const result: IssueResult = await issueSmsChallenge(deps.database.db, { ...deps, portalName: deps.config.portalName }, target);
+export async function sendSmsCode(request: FastifyRequest, deps: AppDeps, target: Omit<ChallengeTarget, "ip">): Promise<SendOutcome> {
+  const allowedCountries = deps.config.smsAllowedCountries ? new Set(deps.config.smsAllowedCountries) : null;
+  const result: IssueResult = await issueSmsChallenge(deps.database.db, { ...deps, portalName: deps.config.portalName, allowedCountries }, { ...target, ip: request.ip });
   if (result.ok) return { ok: true };
-  if (result.error === "cooldown") return { ok: false, message: resendCooldownMessage(result.retryAfterMs), status: 429, cooldown: true };
-  const reason = result.cause instanceof Error ? result.cause.message : "unknown error";
-  request.log.warn({ purpose: target.purpose, reason }, "sms delivery failed");
-  return { ok: false, message: MESSAGES.smsFailed, status: 502, cooldown: false };
+  switch (result.error) {
+    case "cooldown":
+      return { ok: false, message: resendCooldownMessage(result.retryAfterMs), status: 429, cooldown: true };
+    case "rate_limited":
+      return { ok: false, message: `${MESSAGES.smsRateLimited} Try again after ${formatUtc(deps.clock.nowMs() + result.retryAfterMs)}.`, status: 429, cooldown: false };
+    case "country_not_allowed":
+      return { ok: false, message: MESSAGES.smsCountryNotAllowed, status: 400, cooldown: false };
+    case "send_failed": {
+      const reason = result.cause instanceof Error ? result.cause.message : "unknown error";
+      request.log.warn({ purpose: target.purpose, reason }, "sms delivery failed");
+      return { ok: false, message: MESSAGES.smsFailed, status: 502, cooldown: false };
+    }
+  }
 }

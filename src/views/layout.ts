@@ -30,7 +30,7 @@ function header(options: PageOptions): SafeHtml {
   <nav class="user-menu" aria-label="Account">
     <button type="button" class="user-menu-button" aria-haspopup="true" aria-expanded="false" aria-controls="user-menu-list" data-menu-button hidden>${user.displayName}</button>
     <ul id="user-menu-list" class="user-menu-list" data-menu-list>
-      ${user.full ? html`<li><a href="/two-factor">Manage Two-Factor</a></li><li><a href="/account/password">Change password</a></li><li><a href="/account/profile">Profile</a></li>` : null}
+      ${user.full ? html`<li><a href="/two-factor">Manage Two-Factor</a></li><li><a href="/account/password">Change password</a></li><li><a href="/account/profile">Profile</a></li><li><a href="/account/sessions">Sessions</a></li>` : null}
       ${user.full && (user.role === "support" || user.role === "admin") ? html`<li><a href="/admin">Support console</a></li>` : null}
       <li>${signOut}</li>
     </ul>

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MESSAGES } from "../../src/http/messages.ts";
-import { formatUtc } from "../../src/views/pages/dashboard.ts";
+import { formatUtc } from "../../src/views/time.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import type { HttpClient } from "../support/http-client.ts";

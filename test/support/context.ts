@@ -45,11 +45,13 @@ export interface ContextOptions {
   sms?: SmsSender;
   /** "smtp": send e-mail with the real SMTP mailer to `env.SMTP_URL` (e.g. a startFakeSmtp() server) instead of the console outbox. */
   mail?: "console" | "smtp";
+  /** Serve this database (e.g. one a CLI child process shares) instead of a fresh one; close() drops it all the same. */
+  database?: TestDatabase;
 }
 
 /** A fresh database, the real server on 127.0.0.1, a fake clock and the development outbox. */
 export async function createTestContext(dialect: TestDialect, options: ContextOptions = {}): Promise<TestContext> {
-  const testDb = await createTestDatabase(dialect);
+  const testDb = options.database ?? (await createTestDatabase(dialect));
   const clock = new FakeClock();
   const outbox = createOutbox();
   const silent = () => {};

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { systemClock } from "../../clock.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
-import { createOneTimeLink, INVITE_TTL_MS } from "../../auth/one-time-link.ts";
+import { createInvitedUser } from "../../auth/invitation.ts";
 import { findActiveFactor } from "../../auth/second-factor.ts";
 import { parseResetReason, RESET_REASON_MAX_LENGTH, RESET_REASON_MIN_LENGTH } from "../../auth/support-reset.ts";
 import { resetTwoFactor } from "../../auth/two-factor-reset.ts";
@@ -45,16 +45,22 @@ export function registerUsers(program: Command): void {
       const password = options.passwordStdin ? await readStdin() : null;
       const { config, database } = await openMigrated();
       const deps = { clock: systemClock, random: cryptoRandom };
+      const fields = { email: options.email, displayName: options.name, role: options.role };
       try {
-        const result = await createUser(database.db, deps, { email: options.email, displayName: options.name, role: options.role, password });
+        if (password === null) {
+          // The running portal's mail queue sends the e-mail; the link is printed as well, for another way.
+          const invited = await createInvitedUser(database.db, { ...deps, publicUrl: config.publicUrl, portalName: config.portalName }, { inviter: { kind: "cli" }, ...fields });
+          if (!invited.ok) throw new CliError(CREATE_ERRORS[invited.error]);
+          process.stdout.write(`Created ${invited.user.role} ${invited.user.email}.\n`);
+          process.stdout.write(`Invitation link (valid 72 hours, works once): ${invited.inviteUrl}\n`);
+          process.stdout.write(`The portal e-mails this link to ${invited.user.email}.\n`);
+          return;
+        }
+        const result = await createUser(database.db, deps, { ...fields, password });
         if (!result.ok) throw new CliError(CREATE_ERRORS[result.error]);
         const { user } = result;
         await recordAuditEvent(database.db, deps, { type: "user.created", actorUserId: null, subjectUserId: user.id, detail: { role: user.role, via: "cli" } });
         process.stdout.write(`Created ${user.role} ${user.email}.\n`);
-        if (password === null) {
-          const token = await createOneTimeLink(database.db, deps, "invite", user.id, INVITE_TTL_MS);
-          process.stdout.write(`Invitation link (valid 72 hours, works once): ${new URL(`/invite/${token}`, config.publicUrl).href}\n`);
-        }
       } finally {
         await database.close();
       }

@@ -15,6 +15,7 @@ export interface UserPageOptions {
   status?: string | null;
   reset?: ResetFormState;
   roleError?: string | null;
+  emailForm?: { value: string; error: string } | null;
 }
 
 /** Renders a user's console page for the signed-in agent; forms that failed come back here with their errors. */
@@ -35,7 +36,7 @@ export async function sendAdminUserPage(request: FastifyRequest, reply: FastifyR
         maskedFallback: target.fallback_phone_e164 ? maskPhone(target.fallback_phone_e164) : null,
         sessions,
         events,
-        target: { id: target.id, role: target.role, disabled: target.disabled_at !== null, hasMethod: factor !== undefined },
+        target: { id: target.id, email: target.email, role: target.role, disabled: target.disabled_at !== null, hasMethod: factor !== undefined },
         agent: {
           isAdmin: agent.user.role === "admin",
           isSelf: agent.user.id === target.id,
@@ -44,6 +45,7 @@ export async function sendAdminUserPage(request: FastifyRequest, reply: FastifyR
         },
         reset: options.reset ?? {},
         roleError: options.roleError ?? null,
+        emailForm: options.emailForm ?? null,
       }),
   });
 }

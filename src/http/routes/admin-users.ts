@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { setFlash } from "../../auth/step-up.ts";
 import { type CreateUserError, isRole } from "../../auth/user.ts";
+import { changeUserEmail } from "../../auth/email-change.ts";
 import { changeUserRole, inviteUser, setUserDisabled } from "../../auth/user-admin.ts";
 import { ROLE_WORDS } from "../../views/pages/admin-common.ts";
 import { type CreateUserForm, createUserBody, userCreatedBody } from "../../views/pages/admin-create.ts";
@@ -13,6 +14,11 @@ import { sendAdminUserPage } from "./admin-user-page.ts";
 
 const createForm = formSchema({ email: text(320), name: text(200), role: text(16) });
 const roleForm = formSchema({ role: text(16) });
+const emailForm = formSchema({ email: text(320) });
+const EMAIL_ERRORS = {
+  invalid_email: { code: 400, message: "Enter a valid email address." },
+  duplicate_email: { code: 409, message: "Another user already has this email address." },
+} as const;
 
 const CREATE_ERRORS: Record<CreateUserError, { field: "email" | "name" | "role" | "form"; message: string }> = {
   invalid_email: { field: "email", message: "Enter a valid email address." },
@@ -27,7 +33,7 @@ const CREATE_ERRORS: Record<CreateUserError, { field: "email" | "name" | "role" 
 
 const SELF_REFUSED = "You cannot change your own role or disable your own account: ask another administrator. This keeps the portal from losing its last administrator.";
 
-/** Administrators only: invite users, disable or enable them, change their role. All audited. */
+/** Administrators only: invite users, disable or enable them, change their role or email address. All audited. */
 export function adminUserRoutes(deps: AppDeps) {
   const { config, database } = deps;
   const db = database.db;
@@ -51,8 +57,7 @@ export function adminUserRoutes(deps: AppDeps) {
         const { field, message } = CREATE_ERRORS[result.error];
         return createPage(request, reply, { values: { email, name, role }, errors: { [field]: message } }, result.error === "duplicate_email" ? 409 : 400);
       }
-      const { user, token } = result;
-      const inviteUrl = new URL(`/invite/${token}`, config.publicUrl).href;
+      const { user, inviteUrl } = result;
       return sendPage(request, reply, config, {
         title: "User created · Support console",
         code: 201,
@@ -87,6 +92,23 @@ export function adminUserRoutes(deps: AppDeps) {
       if (result === "own_account") return refuseSelf(request, reply, target.id);
       const words = ROLE_WORDS[role].toLowerCase();
       await setFlash(db, auth.session.id, result === "changed" ? `${target.display_name} is now ${words === "administrator" ? "an" : "a"} ${words}.` : `${target.display_name} already had that role.`);
+      return reply.redirect(`/admin/users/${target.id}`, 303);
+    });
+
+    app.post("/admin/users/:id/email", admin, async (request, reply) => {
+      const target = await findTargetUser(deps, request, reply);
+      if (!target) return reply;
+      const parsed = parseForm(emailForm, request.body);
+      if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, emailForm: { value: target.email, error: parsed.message } });
+      const auth = request.auth!;
+      const change = { agentId: auth.user.id, userId: target.id, email: parsed.data.email, meta: requestMeta(request) };
+      const result = await changeUserEmail(db, { ...deps, portalName: config.portalName, supportContact: config.supportContact }, change);
+      if (result === "invalid_email" || result === "duplicate_email") {
+        const { code, message } = EMAIL_ERRORS[result];
+        return sendAdminUserPage(request, reply, deps, target, { code, emailForm: { value: parsed.data.email, error: message } });
+      }
+      const done = `${target.display_name} now signs in with ${parsed.data.email.trim()}. Both addresses were told; their sessions stay signed in.`;
+      await setFlash(db, auth.session.id, result === "changed" ? done : `${target.display_name} already had that email address.`);
       return reply.redirect(`/admin/users/${target.id}`, 303);
     });
   };

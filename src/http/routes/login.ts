@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { deleteSession } from "../../auth/session.ts";
 import { signInWithPassword } from "../../auth/sign-in.ts";
+import { formatUtc } from "../../views/time.ts";
 import { loginBody } from "../../views/pages/login.ts";
 import type { AppDeps } from "../deps.ts";
 import { requestMeta } from "../request-meta.ts";
@@ -43,6 +44,10 @@ export function loginRoutes(deps: AppDeps) {
       }
       const meta = requestMeta(request);
       const result = await signInWithPassword(database.db, deps, email, password, meta);
+      if (!result.ok && result.reason === "ip_throttled") {
+        const message = `Too many failed sign-ins from your network. Try again after ${formatUtc(result.retryAtMs)}.`;
+        return sendPage(request, reply, config, { title: "Sign in", code: 429, body: (csrfToken) => loginBody({ csrfToken, email, error: message }) });
+      }
       if (!result.ok) {
         return sendPage(request, reply, config, { title: "Sign in", code: 401, body: (csrfToken) => loginBody({ csrfToken, email, error: SIGN_IN_FAILED }) });
       }

@@ -13,7 +13,7 @@ import { newPasswordBody, type NewPasswordErrors, resetFactorCodeBody, resetFact
 import { readCode } from "../code-input.ts";
 import type { AppDeps } from "../deps.ts";
 import { formSchema, parseForm, text } from "../form.ts";
-import { codeErrorMessage, MESSAGES } from "../messages.ts";
+import { codeErrorMessage, codeErrorStatus, MESSAGES } from "../messages.ts";
 import { checkReplacementPassword } from "../password-choice.ts";
 import { sendMessagePage, sendPage } from "../render.ts";
 import { requestMeta } from "../request-meta.ts";
@@ -102,8 +102,8 @@ export function passwordResetRoutes(deps: AppDeps) {
       const sessionId = await recoverySession(request, reply, state.link);
       if (!sessionId) return sendMessagePage(request, reply, config, gone);
       if (!(await takeSessionCodeAttempt(db, sessionId))) return factorPage(request, reply, state.link, state.factor, MESSAGES.tooManyCodes, 429);
-      const result = await verifyActiveFactorCode(db, deps, { factor: state.factor, sessionId, smsPurpose: "password_reset", code: input.code });
-      if (!result.ok) return factorPage(request, reply, state.link, state.factor, codeErrorMessage(result.error), result.error === "too_many" ? 429 : 400);
+      const result = await verifyActiveFactorCode(db, deps, { factor: state.factor, sessionId, smsPurpose: "password_reset", code: input.code, meta: requestMeta(request) });
+      if (!result.ok) return factorPage(request, reply, state.link, state.factor, codeErrorMessage(result.error), codeErrorStatus(result.error));
       await markResetFactorVerified(db, state.link, sessionId, clock.nowMs());
       return reply.redirect(base(request), 303);
     });

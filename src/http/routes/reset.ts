@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAuditEvent } from "../../auth/audit.ts";
+import { guardSecondFactor } from "../../auth/factor-code.ts";
 import { findActiveFactor } from "../../auth/second-factor.ts";
 import { verifySmsChallenge } from "../../auth/sms-challenge.ts";
 import { setFlash } from "../../auth/step-up.ts";
@@ -7,7 +8,7 @@ import { normalizeCode } from "../../auth/totp.ts";
 import { resetTwoFactor } from "../../auth/two-factor-reset.ts";
 import type { AppDeps } from "../deps.ts";
 import { formSchema, parseForm, text } from "../form.ts";
-import { codeErrorMessage, MESSAGES } from "../messages.ts";
+import { codeErrorMessage, codeErrorStatus, MESSAGES } from "../messages.ts";
 import { requestMeta } from "../request-meta.ts";
 import { sendSmsCode } from "../sms-send.ts";
 import { sendVerifyPage } from "../verify-page.ts";
@@ -62,10 +63,10 @@ export function resetRoutes(deps: AppDeps) {
       if (!form.ok) return dialog(request, reply, { error: form.message }, 400);
       const code = normalizeCode(form.data.reset_code);
       if (!code) return dialog(request, reply, { error: MESSAGES.resetCodeFormat }, 400);
-      const result = await verifySmsChallenge(db, clock, auth.session.id, "reset", code);
+      const result = await guardSecondFactor(db, deps, { userId: auth.user.id, meta: requestMeta(request) }, () => verifySmsChallenge(db, clock, auth.session.id, "reset", code));
       if (!result.ok) {
         await audit(request, "two_factor.reset_failed");
-        return dialog(request, reply, { error: result.error === "expired" ? MESSAGES.resetCodeExpired : codeErrorMessage(result.error) }, result.error === "too_many" ? 429 : 400);
+        return dialog(request, reply, { error: result.error === "expired" ? MESSAGES.resetCodeExpired : codeErrorMessage(result.error) }, codeErrorStatus(result.error));
       }
       await resetTwoFactor(db, deps, { userId: auth.user.id, actor: { kind: "self" }, keepSessionId: auth.session.id, meta: requestMeta(request) });
       await setFlash(db, auth.session.id, MESSAGES.resetDone);

@@ -10,7 +10,7 @@ import type { SecondFactor } from "../../db/schema.ts";
 import { stepUpCodeBody, stepUpSendBody } from "../../views/pages/step-up.ts";
 import { readCode } from "../code-input.ts";
 import type { AppDeps } from "../deps.ts";
-import { codeErrorMessage, MESSAGES } from "../messages.ts";
+import { codeErrorMessage, codeErrorStatus, MESSAGES } from "../messages.ts";
 import { sendPage } from "../render.ts";
 import { requestMeta } from "../request-meta.ts";
 import { sendSmsCode } from "../sms-send.ts";
@@ -81,10 +81,10 @@ export function stepUpRoutes(deps: AppDeps) {
         await audit("two_factor.step_up_failed");
         return page(request, reply, factor, to, MESSAGES.tooManyCodes, 429);
       }
-      const result = await verifyActiveFactorCode(db, deps, { factor, sessionId: auth.session.id, smsPurpose: "step_up", code: input.code });
+      const result = await verifyActiveFactorCode(db, deps, { factor, sessionId: auth.session.id, smsPurpose: "step_up", code: input.code, meta: requestMeta(request) });
       if (!result.ok) {
         await audit("two_factor.step_up_failed");
-        return page(request, reply, factor, to, codeErrorMessage(result.error), result.error === "too_many" ? 429 : 400);
+        return page(request, reply, factor, to, codeErrorMessage(result.error), codeErrorStatus(result.error));
       }
       await recordStepUp(db, auth.session.id, clock.nowMs());
       await audit("two_factor.step_up");

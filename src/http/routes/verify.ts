@@ -8,7 +8,7 @@ import { tooManyCodesBody } from "../../views/pages/verify.ts";
 import { readCode } from "../code-input.ts";
 import { finishSecondFactor } from "../complete-sign-in.ts";
 import type { AppDeps } from "../deps.ts";
-import { codeErrorMessage, MESSAGES } from "../messages.ts";
+import { codeErrorMessage, codeErrorStatus, MESSAGES } from "../messages.ts";
 import { sendPage } from "../render.ts";
 import { requestMeta } from "../request-meta.ts";
 import { sendSmsCode } from "../sms-send.ts";
@@ -52,11 +52,10 @@ export function verifyRoutes(deps: AppDeps) {
       if (!(await takeSessionCodeAttempt(db, auth.session.id))) return tooMany(request, reply);
 
       // An app code's step is recorded with a compare-and-set: accepted once, even by concurrent requests.
-      const result = await verifyActiveFactorCode(db, deps, { factor, sessionId: auth.session.id, smsPurpose: "signin", code: input.code });
+      const result = await verifyActiveFactorCode(db, deps, { factor, sessionId: auth.session.id, smsPurpose: "signin", code: input.code, meta: requestMeta(request) });
       if (result.ok) return finishSecondFactor(request, reply, deps, { method: factor.kind });
       if (result.error === "too_many") return tooMany(request, reply);
-      const message = codeErrorMessage(result.error);
-      return refuse(request, reply, factor, message, 400);
+      return refuse(request, reply, factor, codeErrorMessage(result.error), codeErrorStatus(result.error));
     });
 
     app.post("/two-factor/verify/resend", opts, async (request, reply) => {

@@ -1,8 +1,9 @@
 import { IDENTITY_CHECKS, RESET_REASON_MAX_LENGTH, RESET_REASON_MIN_LENGTH } from "../../auth/support-reset.ts";
 import type { ResetRefusal } from "../../auth/user-admin.ts";
 import type { Role } from "../../db/schema.ts";
+import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 import { radioGroup, selectField, textArea } from "../fields.ts";
-import { csrfInput, formError } from "../form.ts";
+import { csrfInput, field, formError } from "../form.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { ROLE_OPTIONS } from "./admin-common.ts";
 
@@ -16,15 +17,38 @@ export interface ResetFormState {
 
 export interface AdminActionsView {
   csrfToken: string;
-  target: { id: string; role: Role; disabled: boolean; hasMethod: boolean };
+  target: { id: string; email: string; role: Role; disabled: boolean; hasMethod: boolean };
   agent: { isAdmin: boolean; isSelf: boolean; resetRefusal: ResetRefusal | null; stepUpFresh: boolean };
   reset: ResetFormState;
   roleError?: string | null;
+  /** The "Change email" form sent back with its error. */
+  emailForm?: { value: string; error: string } | null;
 }
 
-/** "Reset two-factor" for support, and, for administrators, role and disable/enable. */
+/** "Reset two-factor" for support, and, for administrators, the email address, role and disable/enable. */
 export function adminActions(o: AdminActionsView): SafeHtml {
-  return html`${resetSection(o)}${o.agent.isAdmin ? administration(o) : null}`;
+  return html`${resetSection(o)}${o.agent.isAdmin ? html`${emailSection(o)}${administration(o)}` : null}`;
+}
+
+function emailSection(o: AdminActionsView): SafeHtml {
+  const { target, emailForm } = o;
+  return html`<section aria-labelledby="email-heading" class="card">
+  <h2 id="email-heading">Email address</h2>
+  <form method="post" action="/admin/users/${target.id}/email" class="stack" novalidate>
+    ${csrfInput(o.csrfToken)}
+    ${field({
+      name: "email",
+      label: "Email",
+      type: "email",
+      autocomplete: "off",
+      value: emailForm?.value ?? target.email,
+      maxlength: EMAIL_MAX_LENGTH,
+      error: emailForm?.error,
+      hint: "The address the user signs in with and where password-reset links go. Both the old and the new address are told about a change; the user stays signed in.",
+    })}
+    <button type="submit" class="button-secondary">Change email</button>
+  </form>
+</section>`;
 }
 
 function resetSection(o: AdminActionsView): SafeHtml {

@@ -1,7 +1,7 @@
 import type { Role } from "../../db/schema.ts";
 import type { Option } from "../fields.ts";
 import { html, type SafeHtml } from "../html.ts";
-import { formatUtc } from "./dashboard.ts";
+import { formatUtc } from "../time.ts";
 
 /** Wording the support console's pages share. */
 

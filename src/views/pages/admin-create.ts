@@ -19,7 +19,7 @@ export function createUserBody(o: CreateUserForm): SafeHtml {
   return html`<div class="console">
 <h1>Create user</h1>
 ${backToSearch()}
-<p>The new user gets an invitation link to choose a password, then sets up two-factor sign-in.</p>
+<p>The new user is e-mailed an invitation link to choose a password, then sets up two-factor sign-in.</p>
 ${formError(errors.form)}
 <form method="post" action="/admin/users" class="stack" novalidate>
   ${csrfInput(o.csrfToken)}
@@ -35,7 +35,7 @@ ${formError(errors.form)}
 export function userCreatedBody(o: { userId: string; email: string; name: string; role: Role; inviteUrl: string }): SafeHtml {
   return html`<div class="console">
 <h1>User created</h1>
-<p>${o.name} (${o.email}) was created as ${ROLE_WORDS[o.role].toLowerCase()}. Send them this invitation link. It works once, expires in 72 hours, and is shown only now:</p>
+<p>${o.name} (${o.email}) was created as ${ROLE_WORDS[o.role].toLowerCase()}. We are e-mailing them this invitation link. It works once, expires in 72 hours, and is shown only now, in case you need to pass it on another way:</p>
 <p class="invite-link"><code>${o.inviteUrl}</code></p>
 <ul>
   <li><a href="/admin/users/${o.userId}">Open ${o.name}'s page</a></li>

@@ -104,7 +104,7 @@ function actorWords(subjectId: string, e: SecurityEvent): string {
   return e.detail.via === "cli" ? "Command line (CLI)" : "Not signed in";
 }
 
-/** What an agent needs to read back later: how identity was checked and why, or the roles changed. */
+/** What an agent needs to read back later: how identity was checked and why, or the roles or addresses changed. */
 function eventNote(e: SecurityEvent): SafeHtml | null {
   const text = (value: unknown) => (typeof value === "string" ? value : null);
   if (e.type === "two_factor.support_reset") {
@@ -116,5 +116,6 @@ function eventNote(e: SecurityEvent): SafeHtml | null {
     const role = (value: unknown) => (typeof value === "string" && Object.hasOwn(ROLE_WORDS, value) ? ROLE_WORDS[value as Role] : String(value));
     return html`<span class="event-note">${role(e.detail.from)} → ${role(e.detail.to)}</span>`;
   }
+  if (e.type === "user.email_changed") return html`<span class="event-note">${text(e.detail.from) ?? "?"} → ${text(e.detail.to) ?? "?"}</span>`;
   return null;
 }

@@ -1,4 +1,5 @@
 import { describeEvent } from "../event-labels.ts";
+import { formatUtc } from "../time.ts";
 import { html, type SafeHtml } from "../html.ts";
 
 export interface DashboardView {
@@ -39,8 +40,4 @@ export function dashboardBody(o: DashboardView): SafeHtml {
   }
   <p class="hint">Something you do not recognise? Change your password and your two-factor method, and contact support.</p>
 </section>`;
-}
-
-export function formatUtc(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }

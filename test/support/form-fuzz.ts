@@ -1,0 +1,92 @@
+import fc from "fast-check";
+import type { FastifyInstance } from "fastify";
+import { FIELD_MAX_LENGTH } from "../../src/http/form.ts";
+
+/**
+ * Random form bodies for the fuzz test (test/security/form-fuzz.test.ts). Every body carries a valid
+ * CSRF token; a "poisoned" one also carries something no form of the portal accepts (a field none
+ * has, a field given twice, or a value over FIELD_MAX_LENGTH), so the portal must refuse it.
+ */
+
+/** Every field name the portal's forms use; a body mixes them freely, whatever the route. */
+export const KNOWN_FIELDS = ["email", "password", "confirm", "current", "name", "role", "code", "phone", "reset_code", "identity_check", "reason"] as const;
+
+/** The POST routes, read from Fastify's route tree, so a new route is fuzzed without being listed here. */
+export function postRoutes(app: FastifyInstance): string[] {
+  const parents: string[] = [];
+  const routes: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split("\n")) {
+    // "    │   ├── /verify (GET, HEAD, POST)": four characters of tree per level, then the segment.
+    const match = /^((?:[│ ]   )*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = match[1]!.length / 4;
+    parents.length = depth;
+    parents.push(match[2]!);
+    const path = parents.join("");
+    if (match[3]?.split(", ").includes("POST")) routes.push(path);
+  }
+  return routes.sort();
+}
+
+const NASTY = ["", " ", "\u0000", "\u0007\b\u001b[2J", "\r\n\r\n", "\u202etxt.exe", "\ufeff", "\u200b", "%", "%00", "&=", "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "null", "__proto__", "constructor", "123456", "000000", "+447400123456", "ann@example.com", "a@b", "true", "[]", "{}", "Ω≈ç√∫", "😀👍🏽", "ﷺ", "𝕿𝖊𝖘𝖙"];
+
+/** One text value: printable, any Unicode (lone surrogates too), control characters, look-alikes of valid input. */
+export const textValue: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+  fc.string({ unit: "binary", maxLength: 20 }),
+  fc.constantFrom(...NASTY),
+  fc.stringMatching(/^\d{1,8}$/),
+  fc.emailAddress(),
+);
+
+const hugeValue: fc.Arbitrary<string> = fc
+  .tuple(fc.integer({ min: FIELD_MAX_LENGTH + 1, max: 4_000 }), fc.constantFrom("x", "é", "😀", "\u0000", "%"))
+  .map(([length, unit]) => unit.repeat(length).slice(0, Math.max(length, FIELD_MAX_LENGTH + 1)));
+
+const knownField = fc.constantFrom(...KNOWN_FIELDS);
+/** A name no form has ("zz" first keeps it clear of real names and of __proto__). */
+const unknownField = fc.string({ minLength: 0, maxLength: 16 }).map((name) => `zz${name}`);
+
+type Pair = [string, string];
+
+const poison: fc.Arbitrary<Pair[]> = fc.oneof(
+  fc.tuple(unknownField, textValue).map((pair): Pair[] => [pair]),
+  fc.tuple(knownField, fc.array(textValue, { minLength: 2, maxLength: 3 })).map(([name, values]) => values.map((value): Pair => [name, value])),
+  fc.tuple(knownField, hugeValue).map((pair): Pair[] => [pair]),
+);
+
+/** Text appended to the encoded body as it is: broken percent-encoding, empty pairs, bracket names. */
+const rawTail = fc.option(fc.constantFrom("&", "&&=&", "&%", "&zz=%E0%A4%A", "&zz%00=%00", "&zz[a]=b", "&zz=1&zz=2"), { nil: "" });
+
+export interface FuzzBody {
+  body: string;
+  /** Carries something every form refuses: the request must get a 4xx. */
+  poisoned: boolean;
+}
+
+/** A form body: the CSRF token, some known fields (maybe none: missing fields), and maybe poison. */
+export function formBody(csrfToken: string): fc.Arbitrary<FuzzBody> {
+  const fields = fc.array(fc.tuple(knownField, textValue), { maxLength: 4 });
+  return fc.tuple(fields, fc.option(poison, { nil: null }), rawTail).map(([pairs, poisonPairs, tail]) => {
+    const params = new URLSearchParams([["_csrf", csrfToken]]);
+    for (const [name, value] of [...pairs, ...(poisonPairs ?? [])]) params.append(name, value);
+    const repeated = new Set(pairs.map(([name]) => name)).size < pairs.length;
+    return { body: params.toString() + tail, poisoned: poisonPairs !== null || repeated || tail.includes("zz") };
+  });
+}
+
+/** A value for a route parameter (:id, :token, :handle): well-formed but unknown, real, or garbage. */
+export function paramValue(real: readonly string[]): fc.Arbitrary<string> {
+  return fc.oneof(fc.stringMatching(/^[0-9a-f]{32}$/), fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), fc.constantFrom(...real), fc.string({ minLength: 1, maxLength: 30 }).map(encodeURIComponent));
+}
+
+/** The route with each :param filled in, and sometimes a step-up style query string. */
+export function routePath(route: string, real: readonly string[]): fc.Arbitrary<string> {
+  const names = route.match(/:\w+/g) ?? [];
+  const query = fc.option(fc.tuple(fc.constantFrom("then", "user", "notice", "zz"), textValue).map(([k, v]) => `?${new URLSearchParams([[k, v]])}`), { nil: "" });
+  return fc.tuple(fc.array(paramValue(real), { minLength: names.length, maxLength: names.length }), query).map(([values, q]) => {
+    let i = 0;
+    return route.replace(/:\w+/g, () => values[i++]!) + q;
+  });
+}
