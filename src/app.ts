@@ -11,6 +11,7 @@ import { createOutbox } from "./adapters/outbox.ts";
 import { createConsoleSms } from "./adapters/sms/console-sms.ts";
 import { createTwilioSms } from "./adapters/sms/twilio-sms.ts";
 import type { AppDeps } from "./http/deps.ts";
+import { createMetrics } from "./http/metrics.ts";
 
 /** Wires the real adapters for a configuration: the one place that decides console vs Twilio, SQLite vs PostgreSQL. */
 export function createDeps(
@@ -27,7 +28,8 @@ export function createDeps(
       : createConsoleSms({ log, outbox: devOutbox, clock });
   const mailer = config.smtpUrl ? createSmtpMail({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : createConsoleMail({ log, outbox: devOutbox, clock });
   const database = openDatabase(config.database);
-  const mailQueue = createMailQueue({ db: database.db, mailer, clock, text: mailText(config), log: pino({ level: config.logLevel }) });
+  const metrics = createMetrics({ defaultMetrics: true });
+  const mailQueue = createMailQueue({ db: database.db, mailer, clock, text: mailText(config), log: pino({ level: config.logLevel }), onDelivery: metrics.recordMail });
   return {
     config,
     database,
@@ -39,6 +41,8 @@ export function createDeps(
     mailer,
     outbox: config.production ? null : devOutbox,
     logger: options.logger ?? true,
+    metrics,
+    auditListener: metrics.auditListener,
   };
 }
 

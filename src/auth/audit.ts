@@ -64,11 +64,26 @@ export const NOTIFIED_EVENTS: ReadonlySet<AuditEventType> = new Set<AuditEventTy
   "user.email_changed",
 ]);
 
+/** Told of each event once it is written (e.g. to count it for /metrics); must not throw. */
+export type AuditListener = (event: Pick<AuditInput, "type" | "detail">) => void;
+
+/**
+ * `auditListener` rides along on the deps object callers pass through (the HTTP layer's AppDeps
+ * carries it), so the domain reports events without knowing who listens; a caller that builds a
+ * fresh `{ clock, random }` drops it. An event written in a transaction that later rolls back is
+ * still reported, so counts may run slightly high.
+ */
+export interface AuditDeps {
+  clock: Clock;
+  random: RandomSource;
+  auditListener?: AuditListener;
+}
+
 /**
  * Writes the event and, for the ones in NOTIFIED_EVENTS, queues the e-mail to its subject in the same
  * transaction: the mail queue delivers it afterwards and retries, so the flow never waits on SMTP.
  */
-export async function recordAuditEvent(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, input: AuditInput): Promise<void> {
+export async function recordAuditEvent(db: Kysely<DB>, deps: AuditDeps, input: AuditInput): Promise<void> {
   const at = deps.clock.nowMs();
   const id = auditEventId(deps.random, at);
   await db
@@ -90,6 +105,7 @@ export async function recordAuditEvent(db: Kysely<DB>, deps: { clock: Clock; ran
       .values({ id: newId(deps.random), user_id: input.subjectUserId, audit_event_id: id, to_address: null, subject: null, body: null, created_at: at, attempts: 0, next_attempt_at: at, sent_at: null, last_error: null })
       .execute();
   }
+  deps.auditListener?.({ type: input.type, detail: input.detail });
 }
 
 /** Newest first; events of the same millisecond (one transaction writes several) by their ids, see auditEventId. */

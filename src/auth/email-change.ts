@@ -5,6 +5,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import type { DB } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
 import { normalizeEmail, parseEmail } from "./email.ts";
+import { deleteUnusedLinks } from "./one-time-link.ts";
 import { queueMail } from "./outgoing-mail.ts";
 import { findUserByEmail } from "./user.ts";
 import type { AdminChange } from "./user-admin.ts";
@@ -17,9 +18,10 @@ class DuplicateEmail extends Error {}
 
 /**
  * An administrator changes the address a user signs in with (users cannot: the address is where
- * password-reset links go). Sessions stay. The audit event queues the security notice, which goes to
- * the new address; the old one gets a short notice without links or the new address, since it may
- * no longer be the user's. Compare-and-set on the old address, one transaction.
+ * password-reset links go). Sessions stay; reset links already sent to the old address end. The audit
+ * event queues the security notice, which goes to the new address; the old one gets a short notice
+ * without links or the new address, since it may no longer be the user's. Compare-and-set on the old
+ * address, one transaction.
  */
 export async function changeUserEmail(db: Kysely<DB>, deps: Deps, change: AdminChange & { email: string }): Promise<EmailChangeResult> {
   const email = parseEmail(change.email);
@@ -41,6 +43,8 @@ export async function changeUserEmail(db: Kysely<DB>, deps: Deps, change: AdminC
           throw isUniqueViolation(error) ? new DuplicateEmail() : error;
         });
       if (Number(updated.numUpdatedRows) !== 1) return "unchanged";
+      // Reset links already mailed to the old address die: that address may no longer be the user's.
+      await deleteUnusedLinks(trx, "password_reset", change.userId);
       await recordAuditEvent(trx, deps, {
         type: "user.email_changed",
         actorUserId: change.agentId,

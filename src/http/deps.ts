@@ -1,3 +1,4 @@
+import type { AuditListener } from "../auth/audit.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/config.ts";
 import type { Keyring } from "../crypto/encryption.ts";
@@ -7,6 +8,7 @@ import type { MailQueue } from "../adapters/mail/mail-queue.ts";
 import type { Mailer } from "../adapters/mail/mailer.ts";
 import type { Outbox } from "../adapters/outbox.ts";
 import type { SmsSender } from "../adapters/sms/sms-sender.ts";
+import type { Metrics } from "./metrics.ts";
 
 /** Everything a request handler may use. Built once in main.ts (or by the test context). */
 export interface AppDeps {
@@ -24,4 +26,8 @@ export interface AppDeps {
   outbox: Outbox | null;
   /** pino options for Fastify's logger, or false for none. */
   logger: boolean | Record<string, unknown>;
+  /** Prometheus metrics of this instance; buildServer makes an empty set when absent. */
+  metrics?: Metrics;
+  /** Told of every audit event the domain writes (recordAuditEvent finds it on the deps it is passed). */
+  auditListener?: AuditListener;
 }

@@ -5,6 +5,8 @@ import { registerAuthGuard } from "./auth-guard.ts";
 import { registerCsrf } from "./csrf.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerErrorHandlers } from "./errors.ts";
+import { createMetrics, registerMetrics } from "./metrics.ts";
+import { registerRequestId, requestIdGenerator, requestLogSerializers } from "./request-log.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { adminResetRoutes } from "./routes/admin-reset.ts";
@@ -36,10 +38,14 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
-    logger: deps.logger === false ? false : { level: config.logLevel, redact: ["req.headers.cookie", "req.headers.authorization"], ...(deps.logger === true ? {} : deps.logger) },
+    logger:
+      deps.logger === false
+        ? false
+        : { level: config.logLevel, redact: ["req.headers.cookie", "req.headers.authorization"], serializers: requestLogSerializers, ...(deps.logger === true ? {} : deps.logger) },
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
+    genReqId: requestIdGenerator(config),
     routerOptions: { ignoreTrailingSlash: true },
   });
 
@@ -51,6 +57,8 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await registerCsrf(app, config);
   registerAuthGuard(app, deps, (auth) => secondFactorHome(deps, auth));
   registerErrorHandlers(app, config);
+  registerRequestId(app);
+  registerMetrics(app, deps.metrics ?? createMetrics());
   // A state change may have queued e-mail in its transaction: deliver it now, off the request's path.
   app.addHook("onResponse", async (request) => {
     if (request.method === "POST") deps.mailQueue.kick();

@@ -5,7 +5,7 @@ import { generateTotpCode } from "../../src/auth/totp.ts";
 import { collectPageProblems, expectNoSeriousA11yViolations, useBrowser } from "../support/browser.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { inviteWithCli, mailedLinkPath } from "../support/mailed-links.ts";
-import { createSharedTestContext } from "../support/shared-context.ts";
+import { createSharedTestContext, type SharedTestContext } from "../support/shared-context.ts";
 import { enrollApp } from "../support/two-factor.ts";
 
 const PASSWORD = "an invited user's passphrase";
@@ -13,7 +13,7 @@ const NEW_PASSWORD = "a password chosen after forgetting";
 const browser = useBrowser();
 
 describe.each(TEST_DIALECTS)("invitation and forgotten password in a real browser (%s)", (dialect) => {
-  let ctx: Awaited<ReturnType<typeof createSharedTestContext>>;
+  let ctx: SharedTestContext;
   let context: BrowserContext | null = null;
   let pageProblems: string[] = [];
 

@@ -3,6 +3,7 @@ import { auditRowsOfType, staffClient, submitOnUserPage, userRow } from "../supp
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { csrfTokenOf } from "../support/http-client.ts";
+import { mailedLinkPath } from "../support/mailed-links.ts";
 
 const NOTICE_TO_NEW = "The e-mail address of your account was changed by an administrator.";
 
@@ -16,10 +17,12 @@ describe.each(TEST_DIALECTS)("support console: administrators change a user's em
   const changeEmail = (client: Awaited<ReturnType<typeof staffClient>>["client"], userId: string, email: string) => submitOnUserPage(client, userId, "email", { email });
   const queuedMail = () => ctx.testDb.database.db.selectFrom("outgoing_mail").select("id").execute();
 
-  it("the new address signs in and gets the security notice, the old one a short notice without links; sessions stay; audited", async () => {
+  it("the new address signs in and gets the security notice, the old one a short notice without links; sessions stay, reset links end; audited", async () => {
     const admin = await staffClient(ctx, "admin");
     const target = await ctx.createUser({ email: "old@example.com", name: "Otto Moved" });
     const targetBrowser = await ctx.fullSessionClient(target);
+    await ctx.client().submit("/forgot-password", { email: "old@example.com" });
+    const resetPath = await mailedLinkPath(ctx, "old@example.com", "reset-password");
     const page = await admin.client.get(`/admin/users/${target.id}`);
     expect(page.body).toContain('<h2 id="email-heading">Email address</h2>');
     expect(page.body).toContain('<label for="field-email">Email</label>');
@@ -36,6 +39,7 @@ describe.each(TEST_DIALECTS)("support console: administrators change a user's em
     const [audit] = await auditRowsOfType(ctx, "user.email_changed");
     expect(audit).toMatchObject({ actor_user_id: admin.user.id, subject_user_id: target.id, ip: "127.0.0.1", detail: { via: "console", from: "old@example.com", to: "New.Address@Example.com" } });
 
+    expect((await ctx.client().get(resetPath)).status, "a reset link mailed to the old address").toBe(410);
     const home = await targetBrowser.get("/");
     expect(home.status).toBe(200);
     expect(home.body).toContain("Otto Moved");
@@ -45,7 +49,7 @@ describe.each(TEST_DIALECTS)("support console: administrators change a user's em
     expect(old?.subject).toBe("Gatehouse: your e-mail address was changed");
     expect(old?.body).toContain("An administrator changed the e-mail address of your Gatehouse account.");
     expect(old?.body).not.toMatch(/https?:|www\.|New\.Address|new\.address/i);
-    expect(ctx.outbox.list().filter((mail) => mail.channel === "mail")).toHaveLength(2);
+    expect(ctx.outbox.list().filter((mail) => mail.channel === "mail")).toHaveLength(3); // the reset link, and the two notices
 
     expect((await ctx.client().submit("/login", { email: "new.address@example.com", password: TEST_PASSWORD })).status).toBe(303);
     expect((await ctx.client().submit("/login", { email: "old@example.com", password: TEST_PASSWORD })).status).toBe(401);

@@ -66,7 +66,7 @@ describe.each(TEST_DIALECTS)("gatehouse keys rotate on %s", (dialect) => {
   let signInEmail = "";
 
   test("re-encrypts every stored app secret, pending ones too, under the newest key, a batch at a time", async () => {
-    [signInEmail] = await seedAppFactors(5, { password: TEST_PASSWORD, pendingToo: true });
+    signInEmail = (await seedAppFactors(5, { password: TEST_PASSWORD, pendingToo: true }))[0]!;
     const smsUser = await createUser(testDb.database.db, deps, { email: "sms.user@example.com", displayName: "Sms User", role: "client", password: null });
     if (!smsUser.ok) throw new Error(smsUser.error);
     await insertSmsFactor(testDb.database, systemClock.nowMs(), smsUser.user.id, "+447400123456"); // no secret to rotate

@@ -6,14 +6,14 @@ import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
 import { choosePassword, inviteLinkRow, inviteWithCli, linkPathIn, mailedLinkPath } from "../support/mailed-links.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
-import { createSharedTestContext } from "../support/shared-context.ts";
+import { createSharedTestContext, type SharedTestContext } from "../support/shared-context.ts";
 import { startAppSetup, submitAppSetupCode, totpCodeAt } from "../support/two-factor.ts";
 
 const PASSWORD = "an invited user's passphrase";
 const GONE = "Ask your administrator for a new invitation.";
 
 describe.each(TEST_DIALECTS)("invitation e-mail (%s)", (dialect) => {
-  let ctx: Awaited<ReturnType<typeof createSharedTestContext>>;
+  let ctx: SharedTestContext;
   beforeEach(async () => {
     ctx = await createSharedTestContext(dialect);
   });

@@ -14,6 +14,7 @@ import { createKeyring } from "../../src/crypto/encryption.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
 import type { Role, User } from "../../src/db/schema.ts";
 import type { AppDeps } from "../../src/http/deps.ts";
+import { createMetrics } from "../../src/http/metrics.ts";
 import { buildServer } from "../../src/http/server.ts";
 import { createTestDatabase, type TestDatabase, type TestDialect } from "./databases.ts";
 import { FakeClock } from "./fake-clock.ts";
@@ -47,6 +48,8 @@ export interface ContextOptions {
   mail?: "console" | "smtp";
   /** Serve this database (e.g. one a CLI child process shares) instead of a fresh one; close() drops it all the same. */
   database?: TestDatabase;
+  /** pino options for the server's logger (e.g. `{ level: "trace", stream }`); none by default. */
+  logger?: AppDeps["logger"];
 }
 
 /** A fresh database, the real server on 127.0.0.1, a fake clock and the development outbox. */
@@ -62,6 +65,7 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
     mailer = createSmtpMail({ smtpUrl: config.smtpUrl, from: config.mailFrom, timeoutMs: 2_000 });
   }
   const quiet = { warn: silent, error: silent };
+  const metrics = createMetrics();
   const deps: AppDeps = {
     config: { ...config, database: testDb.target },
     database: testDb.database,
@@ -70,9 +74,11 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
     keyring: createKeyring(config.secretKeys),
     sms: options.sms ?? createConsoleSms({ log: silent, outbox, clock }),
     mailer,
-    mailQueue: createMailQueue({ db: testDb.database.db, mailer, clock, text: mailText(config), log: quiet }),
+    mailQueue: createMailQueue({ db: testDb.database.db, mailer, clock, text: mailText(config), log: quiet, onDelivery: metrics.recordMail }),
     outbox,
-    logger: false,
+    logger: options.logger ?? false,
+    metrics,
+    auditListener: metrics.auditListener,
   };
   const app = await buildServer(deps);
   await app.listen({ port: 0, host: "127.0.0.1" });

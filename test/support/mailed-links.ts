@@ -2,6 +2,7 @@ import { expect } from "vitest";
 import type { OneTimeLink } from "../../src/db/schema.ts";
 import { type CliResult, runCli } from "./cli.ts";
 import type { TestContext } from "./context.ts";
+import type { SharedTestContext } from "./shared-context.ts";
 import type { HttpClient, Response2 } from "./http-client.ts";
 
 /** Helpers for invitation and password-link tests: the links are read from the e-mail, as a user would. */
@@ -40,7 +41,7 @@ export async function inviteLinkRow(ctx: TestContext, email: string): Promise<On
  * createSharedTestContext), then sets the fake clock to when the CLI queued the mail (the CLI runs on
  * the real clock), so the server's mail queue finds it due; expiry is measured from the link's created_at.
  */
-export async function inviteWithCli(ctx: TestContext & { cliEnv: Record<string, string> }, email: string, name: string): Promise<{ cli: CliResult; link: OneTimeLink }> {
+export async function inviteWithCli(ctx: SharedTestContext, email: string, name: string): Promise<{ cli: CliResult; link: OneTimeLink }> {
   const cli = await runCli(["users", "create", "--email", email, "--name", name], ctx.cliEnv);
   expect(cli.code, cli.stderr).toBe(0);
   const link = await inviteLinkRow(ctx, email);

@@ -19,6 +19,8 @@ export interface MailQueueOptions {
   clock: Clock;
   text: { portalName: string; supportContact: string; publicUrl: string };
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Told of each delivery attempt (for /metrics); "abandoned" is a failure that will not be retried. */
+  onDelivery?: (outcome: "sent" | "failed" | "abandoned") => void;
 }
 
 export interface MailQueue {
@@ -68,12 +70,14 @@ export function createMailQueue(o: MailQueueOptions): MailQueue {
     try {
       await o.mailer.send(message);
       await o.db.updateTable("outgoing_mail").set({ sent_at: o.clock.nowMs(), body: null, last_error: null }).where("id", "=", mail.id).execute();
+      o.onDelivery?.("sent");
       return true;
     } catch (error) {
       const attempts = mail.attempts + 1;
       const reason = error instanceof Error ? error.message : String(error);
       const giveUp = attempts >= MAX_MAIL_ATTEMPTS;
       (giveUp ? o.log.error : o.log.warn)({ mailId: mail.id, attempts, reason }, giveUp ? "mail delivery abandoned" : "mail delivery failed; will retry");
+      o.onDelivery?.(giveUp ? "abandoned" : "failed");
       await o.db
         .updateTable("outgoing_mail")
         .set({ last_error: reason.slice(0, 500), next_attempt_at: giveUp ? Number.MAX_SAFE_INTEGER : o.clock.nowMs() + retryDelayMs(attempts) })

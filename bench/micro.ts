@@ -1,0 +1,91 @@
+/**
+ * The physical limits, measured in a process of their own (no server running), printed as one JSON line:
+ * (a) argon2id verifications a second at ARGON2ID_OPTIONS, on one core and on every core (concurrent
+ *     verify() calls run on the libuv threadpool, as they do in the server);
+ * (f) TOTP verifications a second on one core (verifyTotp, and with the AES-GCM decryption of the key).
+ */
+import { availableParallelism } from "node:os";
+import { hashPassword, verifyPassword } from "../src/auth/password.ts";
+import { readTotpSecret } from "../src/auth/second-factor.ts";
+import { generateTotpCode, totpStepAt, verifyTotp } from "../src/auth/totp.ts";
+import { createKeyring, encryptSecret } from "../src/crypto/encryption.ts";
+import { cryptoRandom } from "../src/crypto/random.ts";
+import type { SecondFactor } from "../src/db/schema.ts";
+
+const ARGON2_WARMUP_MS = 300;
+const ARGON2_MEASURE_MS = 2_500;
+const TOTP_MEASURE_MS = 1_500;
+
+export interface MicroResult {
+  argon2PerSecondOneCore: number;
+  argon2PerSecondAllCores: number;
+  argon2Concurrency: number;
+  argon2MsPerVerify: number;
+  totpVerifyPerSecondOneCore: number;
+  totpVerifyWithDecryptPerSecondOneCore: number;
+}
+
+async function argon2Rate(passwordHash: string, password: string, concurrency: number, durationMs: number): Promise<number> {
+  let count = 0;
+  const started = performance.now();
+  const end = started + durationMs;
+  const loop = async () => {
+    while (performance.now() < end) {
+      if (!(await verifyPassword(passwordHash, password))) throw new Error("argon2 verification failed");
+      count += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** Runs `check` in a tight loop for `durationMs`; returns calls a second on this one thread. */
+function loopRate(durationMs: number, check: (nowMs: number) => boolean): number {
+  let count = 0;
+  const started = performance.now();
+  const end = started + durationMs;
+  while (performance.now() < end) {
+    for (let i = 0; i < 100; i += 1) {
+      if (!check(Date.now())) throw new Error("TOTP verification failed");
+    }
+    count += 100;
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const password = "bench micro password 7";
+  const passwordHash = await hashPassword(password);
+  // Enough concurrent calls to keep every core busy (the libuv pool has 4 threads by default).
+  const concurrency = Math.max(4, 2 * availableParallelism());
+  await argon2Rate(passwordHash, password, concurrency, ARGON2_WARMUP_MS);
+  const oneCore = await argon2Rate(passwordHash, password, 1, ARGON2_MEASURE_MS);
+  const allCores = await argon2Rate(passwordHash, password, concurrency, ARGON2_MEASURE_MS);
+
+  const secret = cryptoRandom.bytes(20);
+  let codeStep = -1;
+  let code = "";
+  const currentCode = (nowMs: number) => {
+    const step = totpStepAt(nowMs);
+    if (step !== codeStep) [codeStep, code] = [step, generateTotpCode({ secret, nowMs })];
+    return code;
+  };
+  const totpOnly = loopRate(TOTP_MEASURE_MS, (nowMs) => verifyTotp({ secret, code: currentCode(nowMs), nowMs, lastUsedStep: null }).ok);
+
+  const keyring = createKeyring([{ id: "k1", key: cryptoRandom.bytes(32) }]);
+  const factorId = "bench-factor";
+  const factor = { id: factorId, totp_secret_enc: encryptSecret(keyring, secret, cryptoRandom, factorId) } as SecondFactor;
+  const withDecrypt = loopRate(TOTP_MEASURE_MS, (nowMs) => verifyTotp({ secret: readTotpSecret(keyring, factor), code: currentCode(nowMs), nowMs, lastUsedStep: null }).ok);
+
+  const result: MicroResult = {
+    argon2PerSecondOneCore: oneCore,
+    argon2PerSecondAllCores: allCores,
+    argon2Concurrency: concurrency,
+    argon2MsPerVerify: 1000 / oneCore,
+    totpVerifyPerSecondOneCore: totpOnly,
+    totpVerifyWithDecryptPerSecondOneCore: withDecrypt,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+await main();

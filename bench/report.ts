@@ -1,0 +1,156 @@
+/** bench/results.json (the figures the issue names, one object per database) and bench/RESULTS.md (the same, readable). */
+import { writeFileSync } from "node:fs";
+import type { LoadResult } from "./load.ts";
+import type { Machine } from "./machine.ts";
+import type { MicroResult } from "./micro.ts";
+
+/** Exactly the keys of issue 8, in its order. */
+export interface RunFigures {
+  argon2_verify_per_s: number;
+  signin_password_per_s: number;
+  signin_ratio: number;
+  signin_full_per_s: number;
+  hello_world_per_s: number;
+  dashboard_per_s: number;
+  dashboard_ratio: number;
+  totp_verify_per_s: number;
+  rss_idle_mb: number;
+  rss_load_mb: number;
+  cold_start_ms: number;
+  database: "sqlite" | "postgres";
+}
+
+export type LoadName = "hello_world" | "dashboard" | "signin_password" | "totp_step_http" | "signin_full";
+
+export interface MeasuredLoad extends LoadResult {
+  /** Cores the server process kept busy (CPU seconds / wall seconds), main thread and threadpool together. */
+  serverCores: number | null;
+  /** Cores the load generator (this process) used meanwhile. */
+  generatorCores: number;
+}
+
+export interface RunDetails {
+  database: "sqlite" | "postgres";
+  loads: Partial<Record<LoadName, MeasuredLoad>>;
+  totpStepHttpPerSecond: number;
+  serverLogErrors: number;
+  signInUserPoolReused: boolean;
+}
+
+export interface Report {
+  machine: Machine;
+  startedAt: string;
+  elapsedS: number;
+  loadAverage: { before: number[]; after: number[] };
+  micro: MicroResult;
+  runs: RunFigures[];
+  details: RunDetails[];
+}
+
+export interface Goal {
+  text: string;
+  database: string;
+  value: string;
+  met: boolean;
+}
+
+export function checkGoals(report: Report): Goal[] {
+  const goals: Goal[] = [];
+  const sqlite = report.runs.find((r) => r.database === "sqlite");
+  const postgres = report.runs.find((r) => r.database === "postgres");
+  for (const run of report.runs) {
+    goals.push({ text: "signin_ratio ≥ 0.90", database: run.database, value: run.signin_ratio.toFixed(2), met: run.signin_ratio >= 0.9 });
+    goals.push({ text: "dashboard_ratio ≥ 0.50", database: run.database, value: run.dashboard_ratio.toFixed(2), met: run.dashboard_ratio >= 0.5 });
+    goals.push({ text: "rss_load_mb < 250", database: run.database, value: run.rss_load_mb.toFixed(0), met: run.rss_load_mb < 250 });
+    goals.push({ text: "cold_start_ms < 1,500", database: run.database, value: run.cold_start_ms.toFixed(0), met: run.cold_start_ms < 1500 });
+  }
+  if (sqlite) goals.push({ text: "totp_verify_per_s ≥ 10,000 per core", database: "sqlite", value: sqlite.totp_verify_per_s.toFixed(0), met: sqlite.totp_verify_per_s >= 10_000 });
+  if (sqlite && postgres) {
+    const share = postgres.dashboard_per_s / sqlite.dashboard_per_s;
+    goals.push({ text: "PostgreSQL dashboard ≥ half of SQLite's", database: "postgres", value: share.toFixed(2), met: share >= 0.5 });
+  }
+  return goals;
+}
+
+export function writeReport(report: Report, jsonPath: string, markdownPath: string): void {
+  const json = { machine: report.machine, started_at: report.startedAt, elapsed_s: round(report.elapsedS, 0), load_average: report.loadAverage, runs: report.runs, details: report.details, micro: report.micro };
+  writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(markdownPath, renderMarkdown(report));
+}
+
+const LOAD_LABELS: Record<LoadName, string> = {
+  hello_world: "(d) bare Fastify hello-world `GET /`",
+  dashboard: "(e) dashboard `GET /` with a full session",
+  signin_password: "(b) password step `POST /login`",
+  totp_step_http: "(f) TOTP step `POST /two-factor/verify`",
+  signin_full: "(c) whole sign-in (password + TOTP code)",
+};
+
+export function renderMarkdown(report: Report): string {
+  const { machine, micro, runs, details } = report;
+  const dbs = runs.map((r) => r.database);
+  const row = (label: string, cell: (run: RunFigures, detail: RunDetails) => string) => `| ${label} | ${runs.map((run, i) => cell(run, details[i]!)).join(" | ")} |`;
+  const header = `| figure | ${dbs.join(" | ")} |\n|---|${dbs.map(() => "---:").join("|")}|`;
+  const loadRows = (Object.keys(LOAD_LABELS) as LoadName[]).map((name) =>
+    row(LOAD_LABELS[name], (_run, detail) => {
+      const load = detail.loads[name];
+      return load ? `${fmt(load.perSecond)}/s · p50 ${fmt(load.latencyP50Ms, 1)} ms · p99 ${fmt(load.latencyP99Ms, 1)} ms · ${load.connections} conn · server ${load.serverCores?.toFixed(2) ?? "?"} cores` : "—";
+    }),
+  );
+  const goals = checkGoals(report)
+    .map((g) => `| ${g.text} | ${g.database} | ${g.value} | ${g.met ? "met" : "**not met**"} |`)
+    .join("\n");
+  return `# Gatehouse benchmark results
+
+Written by \`npm run bench\` on ${report.startedAt} in ${report.elapsedS.toFixed(0)} s. How it is measured, and why a
+goal is missed where one is: [bench/README.md](README.md). Raw figures: [results.json](results.json).
+
+**Machine:** ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB memory, Node ${machine.node}, ${machine.kernel}.
+Load average before / after the run: ${report.loadAverage.before.join(" ")} / ${report.loadAverage.after.join(" ")}
+${report.loadAverage.before[0]! > 0.5 ? "(**the machine was not idle**: other processes shared the cores, so absolute figures are low and noisy; ratios measured minutes apart are affected too)" : "(idle)"}.
+
+## The figures (issue 8)
+
+${header}
+${row("(a) argon2id verifications a second, all cores (`argon2_verify_per_s`)", (r) => fmt(r.argon2_verify_per_s))}
+${row("(b) password sign-in steps a second (`signin_password_per_s`)", (r) => fmt(r.signin_password_per_s))}
+${row("**b / a** (`signin_ratio`)", (r) => `**${r.signin_ratio.toFixed(2)}**`)}
+${row("(c) whole sign-ins a second (`signin_full_per_s`)", (r) => fmt(r.signin_full_per_s))}
+${row("(d) hello-world requests a second (`hello_world_per_s`)", (r) => fmt(r.hello_world_per_s))}
+${row("(e) dashboard requests a second (`dashboard_per_s`)", (r) => fmt(r.dashboard_per_s))}
+${row("**e / d** (`dashboard_ratio`)", (r) => `**${r.dashboard_ratio.toFixed(2)}**`)}
+${row("(f) TOTP verifications a second, one core, in-process (`totp_verify_per_s`)", (r) => fmt(r.totp_verify_per_s))}
+${row("(f) TOTP steps a second over HTTP (whole `POST /two-factor/verify`)", (_r, d) => fmt(d.totpStepHttpPerSecond))}
+${row("(g) resident memory idle, MiB (`rss_idle_mb`)", (r) => fmt(r.rss_idle_mb, 1))}
+${row("(g) resident memory under load, peak, MiB (`rss_load_mb`)", (r) => fmt(r.rss_load_mb, 1))}
+${row("(g) cold start to first answered `/healthz`, ms (`cold_start_ms`)", (r) => fmt(r.cold_start_ms))}
+
+argon2id at the configured parameters (m=19456 KiB, t=2, p=1): ${fmt(micro.argon2PerSecondOneCore)}/s on one core
+(${fmt(micro.argon2MsPerVerify, 1)} ms each), ${fmt(micro.argon2PerSecondAllCores)}/s with ${micro.argon2Concurrency} concurrent calls on all ${machine.cores} cores.
+TOTP: \`verifyTotp\` alone ${fmt(micro.totpVerifyPerSecondOneCore)}/s on one core; with the AES-GCM decryption of the key
+(what the server does before it) ${fmt(micro.totpVerifyWithDecryptPerSecondOneCore)}/s.
+
+## Each load: rate, latency, and the cores the server used
+
+${header}
+${loadRows.join("\n")}
+
+Failed operations (anything but the expected status and redirect): ${details.map((d) => `${d.database} ${Object.values(d.loads).reduce((n, l) => n + (l?.failed ?? 0), 0)}`).join(", ")}.
+Errors in the server log: ${details.map((d) => `${d.database} ${d.serverLogErrors}`).join(", ")}.
+
+## Goals
+
+| goal | database | measured | |
+|---|---|---:|---|
+${goals}
+`;
+}
+
+function fmt(value: number, digits = 0): string {
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,144 @@
+/**
+ * A fresh database for one benchmark run, filled through the domain functions before the server starts:
+ * users, their authenticator apps (enrolled and activated as the set-up page does), pending sessions
+ * for the TOTP-step load and full sessions for the dashboard load.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { systemClock } from "../src/clock.ts";
+import { hashPassword } from "../src/auth/password.ts";
+import { activateFactor, startTotpSetup } from "../src/auth/second-factor.ts";
+import { createSession, deleteSession } from "../src/auth/session.ts";
+import { insertUser, prepareUser } from "../src/auth/user.ts";
+import { createKeyring } from "../src/crypto/encryption.ts";
+import { cryptoRandom } from "../src/crypto/random.ts";
+import { type Database, openDatabase } from "../src/db/database.ts";
+import { migrateToLatest } from "../src/db/migrator.ts";
+
+export const BENCH_PASSWORD = "bench: correct horse battery staple";
+const META = { ip: "127.0.0.1", userAgent: "gatehouse-bench seed" };
+
+export interface BenchUser {
+  email: string;
+  secret: Buffer;
+}
+
+export interface Seeded {
+  /** For the password and whole sign-in loads; each signs in at most once a TOTP step. */
+  signInUsers: BenchUser[];
+  /** Pending sessions (token) of other users with their secret: one TOTP step each. */
+  pendingSessions: { token: string; secret: Buffer }[];
+  /** Full-session tokens for the dashboard load. */
+  dashboardTokens: string[];
+}
+
+export interface BenchDatabase {
+  dialect: "sqlite" | "postgres";
+  /** The DATABASE_URL the server is started with. */
+  url: string;
+  secretKey: string;
+  /** A temporary directory of this run (SQLite file, server log), removed by drop(). */
+  dir: string;
+  /** Migrates and seeds; the connection is closed again before the server starts. */
+  seed(counts: { signInUsers: number; pendingSessions: number; dashboardSessions: number }): Promise<Seeded>;
+  drop(): Promise<void>;
+}
+
+export function sqliteBenchDatabase(): BenchDatabase {
+  const dir = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
+  const path = join(dir, "gatehouse.db");
+  return withSeed({ dialect: "sqlite", url: `sqlite://${path}`, dir }, () => openDatabase({ dialect: "sqlite", path }), async () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** A new schema on the server of `baseUrl`, selected for the server by `options=-c search_path=…`. */
+export async function postgresBenchDatabase(baseUrl: string): Promise<BenchDatabase> {
+  const schema = `gh_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const serverUrl = `${baseUrl}${baseUrl.includes("?") ? "&" : "?"}options=-c%20search_path%3D${schema}`;
+  const dir = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
+  const drop = async () => {
+    rmSync(dir, { recursive: true, force: true });
+    const cleanup = new pg.Client({ connectionString: baseUrl });
+    await cleanup.connect();
+    await cleanup.query(`drop schema if exists ${schema} cascade`);
+    await cleanup.end();
+  };
+  return withSeed({ dialect: "postgres", url: serverUrl, dir }, () => openDatabase({ dialect: "postgres", url: baseUrl }, { searchPath: schema, poolSize: 8 }), drop);
+}
+
+function withSeed(target: { dialect: "sqlite" | "postgres"; url: string; dir: string }, open: () => Database, drop: () => Promise<void>): BenchDatabase {
+  const secretKey = cryptoRandom.bytes(32).toString("base64");
+  return {
+    ...target,
+    secretKey,
+    drop,
+    async seed(counts) {
+      const database = open();
+      try {
+        await migrateToLatest(database);
+        return await seedUsers(database, secretKey, counts);
+      } finally {
+        await database.close();
+      }
+    },
+  };
+}
+
+async function seedUsers(database: Database, secretKey: string, counts: { signInUsers: number; pendingSessions: number; dashboardSessions: number }): Promise<Seeded> {
+  const db = database.db;
+  const deps = { clock: systemClock, random: cryptoRandom, keyring: createKeyring([{ id: "k1", key: Buffer.from(secretKey, "base64") }]) };
+  // One argon2id hash shared by every bench user: verifying it costs exactly what any other does, and
+  // seeding thousands of users takes a second instead of a minute of hashing.
+  const passwordHash = await hashPassword(BENCH_PASSWORD);
+
+  async function enrolledUser(index: number): Promise<BenchUser & { id: string }> {
+    const email = `bench${index}@example.com`;
+    const prepared = await prepareUser(deps, { email, displayName: `Bench Client ${index}`, role: "client", password: null });
+    if (!prepared.ok) throw new Error(`bench user: ${prepared.error}`);
+    const inserted = await insertUser(db, { ...prepared.user, password_hash: passwordHash });
+    if (!inserted.ok) throw new Error(`bench user: ${inserted.error}`);
+    const userId = prepared.user.id;
+    // What the app set-up page does: a set-up under a session, then activated by a verified code.
+    const { session } = await createSession(db, deps, userId, { stage: "pending", meta: META });
+    const { factor, secret } = await startTotpSetup(db, deps, userId, session.id);
+    const activated = await db.transaction().execute((trx) => activateFactor(trx, factor, deps.clock.nowMs(), null));
+    if (!activated) throw new Error("bench user: TOTP activation failed");
+    await deleteSession(db, session.id);
+    return { id: userId, email, secret };
+  }
+
+  const total = counts.signInUsers + counts.pendingSessions;
+  const users = await inBatches(total, database.dialect === "postgres" ? 8 : 1, enrolledUser);
+  const signInUsers = users.slice(0, counts.signInUsers);
+  const pendingUsers = users.slice(counts.signInUsers);
+  const pendingSessions = await inBatches(pendingUsers.length, 8, async (i) => {
+    const user = pendingUsers[i]!;
+    const { token } = await createSession(db, deps, user.id, { stage: "pending", meta: META });
+    return { token, secret: user.secret };
+  });
+  const dashboardTokens = await inBatches(counts.dashboardSessions, 8, async (i) => {
+    const user = signInUsers[i % signInUsers.length]!;
+    const { token } = await createSession(db, deps, user.id, { stage: "full", meta: META, secondFactorAt: deps.clock.nowMs() });
+    return token;
+  });
+  return { signInUsers: signInUsers.map(({ email, secret }) => ({ email, secret })), pendingSessions, dashboardTokens };
+}
+
+/** Runs `make(0 … count-1)` with at most `parallel` in flight, keeping the order of the results. */
+async function inBatches<T>(count: number, parallel: number, make: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      results[index] = await make(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
+  return results;
+}
