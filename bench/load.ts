@@ -52,7 +52,7 @@ export async function getLoad(o: { baseUrl: string; path: string; connections: n
 
 /** (b) The password step: POST /login with the client's CSRF pair, a different user each time; a 303 to /two-factor counts. */
 export async function passwordLoad(o: { baseUrl: string; pairs: CsrfPair[]; users: BenchUser[]; connections: number; durationS: number }): Promise<LoadResult> {
-  let clients = 0;
+  let jars = 0;
   let nextUser = 0;
   let ok = 0;
   let failed = 0;
@@ -61,7 +61,7 @@ export async function passwordLoad(o: { baseUrl: string; pairs: CsrfPair[]; user
       method: "POST",
       path: "/login",
       setupRequest: (request, context) => {
-        const pair = pairOf(context, o.pairs, () => clients++);
+        const pair = pairOf(context, o.pairs, () => jars++);
         const user = o.users[nextUser++ % o.users.length]!;
         return { ...request, headers: { ...request.headers, "content-type": FORM, cookie: pair.cookie }, body: form({ _csrf: pair.token, email: user.email, password: BENCH_PASSWORD }) };
       },
@@ -79,7 +79,7 @@ export async function passwordLoad(o: { baseUrl: string; pairs: CsrfPair[]; user
  * Latency is per whole sign-in, measured here from the first request's start to the second's answer.
  */
 export async function fullSignInLoad(o: { baseUrl: string; pairs: CsrfPair[]; users: BenchUser[]; connections: number; durationS: number }): Promise<LoadResult & { reused: boolean }> {
-  let clients = 0;
+  let jars = 0;
   let nextUser = 0;
   let ok = 0;
   let failed = 0;
@@ -89,7 +89,7 @@ export async function fullSignInLoad(o: { baseUrl: string; pairs: CsrfPair[]; us
       method: "POST",
       path: "/login",
       setupRequest: (request, context) => {
-        const pair = pairOf(context, o.pairs, () => clients++);
+        const pair = pairOf(context, o.pairs, () => jars++);
         const user = o.users[nextUser++ % o.users.length]!;
         Object.assign(context, { user, session: null, startedAt: performance.now() });
         return { ...request, headers: { ...request.headers, "content-type": FORM, cookie: pair.cookie }, body: form({ _csrf: pair.token, email: user.email, password: BENCH_PASSWORD }) };
@@ -126,7 +126,7 @@ export async function fullSignInLoad(o: { baseUrl: string; pairs: CsrfPair[]; us
  * step beforehand, one request per session (a bounded count), each with its user's current code.
  */
 export async function totpStepLoad(o: { baseUrl: string; pairs: CsrfPair[]; sessions: { token: string; secret: Buffer }[]; connections: number }): Promise<LoadResult> {
-  let clients = 0;
+  let jars = 0;
   let next = 0;
   let ok = 0;
   let failed = 0;
@@ -135,7 +135,7 @@ export async function totpStepLoad(o: { baseUrl: string; pairs: CsrfPair[]; sess
       method: "POST",
       path: "/two-factor/verify",
       setupRequest: (request, context) => {
-        const pair = pairOf(context, o.pairs, () => clients++);
+        const pair = pairOf(context, o.pairs, () => jars++);
         const session = o.sessions[next++ % o.sessions.length]!;
         const code = generateTotpCode({ secret: session.secret, nowMs: Date.now() });
         return { ...request, headers: { ...request.headers, "content-type": FORM, cookie: `${pair.cookie}; ${SESSION_COOKIE}=${session.token}` }, body: form({ _csrf: pair.token, code }) };
@@ -147,12 +147,12 @@ export async function totpStepLoad(o: { baseUrl: string; pairs: CsrfPair[]; sess
   return summarize(result, o.connections, ok, failed + result.errors + result.timeouts);
 }
 
-function pairOf(context: Context, pairs: CsrfPair[], nextClient: () => number): CsrfPair {
-  if (!context.pair) {
-    const pair = pairs[nextClient()];
-    if (!pair) throw new Error("more clients than CSRF pairs");
-    context.pair = pair;
-  }
+/**
+ * The browser a request sequence plays: the next of the pre-fetched CSRF pairs. autocannon keeps
+ * `context` for one pass through the sequence, so a whole sign-in stays in one cookie jar.
+ */
+function pairOf(context: Context, pairs: CsrfPair[], next: () => number): CsrfPair {
+  context.pair ??= pairs[next() % pairs.length]!;
   return context.pair as CsrfPair;
 }
 

@@ -9,6 +9,12 @@ export const HOST = "127.0.0.1";
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 
+// However the orchestrator ends (an exception thrown inside the load generator too), no server outlives it.
+const children = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
 export interface ServerProcess {
   pid: number;
   baseUrl: string;
@@ -64,7 +70,9 @@ async function launch(args: string[], env: Record<string, string>, cwd: string, 
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", log, log] });
   closeSync(log);
+  children.add(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  void exited.then(() => children.delete(child));
   let gone = false;
   void exited.then(() => (gone = true));
   const pid = child.pid;

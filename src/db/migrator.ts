@@ -7,10 +7,7 @@ import { migrations } from "./migrations/index.ts";
  * several instances starting at once apply each migration exactly once.
  */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  // Kysely looks for its own tables in every schema unless named one: on a server shared with
-  // another schema that holds them, it would skip creating ours and fail. Ours is search_path's first.
-  const migrationTableSchema = database.dialect === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema : undefined;
-  const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+  const migrator = await createMigrator(database);
   const result: MigrationResultSet = await migrateRetryingSchemaRaces(migrator);
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
@@ -18,6 +15,19 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
     throw new Error(`migration ${failed} failed: ${reason}`);
   }
   return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/** The migrations this database has not applied yet (MIGRATE_ON_START=false refuses to serve then). */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const migrator = await createMigrator(database);
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+async function createMigrator(database: Database): Promise<Migrator> {
+  // Kysely looks for its own tables in every schema unless named one: on a server shared with
+  // another schema that holds them, it would skip creating ours and fail. Ours is search_path's first.
+  const migrationTableSchema = database.dialect === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema : undefined;
+  return new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
 }
 
 /** SQLSTATEs of a catalog object that vanished: invalid_schema_name, undefined_table, undefined_column, undefined_object. */

@@ -2,6 +2,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyFormbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerAuthGuard } from "./auth-guard.ts";
+import { registerConnectionCloseWhileClosing } from "./closing.ts";
 import { registerCsrf } from "./csrf.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerErrorHandlers } from "./errors.ts";
@@ -58,6 +59,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   registerAuthGuard(app, deps, (auth) => secondFactorHome(deps, auth));
   registerErrorHandlers(app, config);
   registerRequestId(app);
+  registerConnectionCloseWhileClosing(app);
   registerMetrics(app, deps.metrics ?? createMetrics());
   // A state change may have queued e-mail in its transaction: deliver it now, off the request's path.
   app.addHook("onResponse", async (request) => {

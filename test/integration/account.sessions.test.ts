@@ -47,6 +47,8 @@ describe.each(TEST_DIALECTS)("the Sessions page (%s)", (dialect) => {
     await laptop.client.get("/"); // seen again: last seen moves on
     ctx.clock.advance(2 * MINUTE_MS); // `stale` is now past its idle limit
     await sessionOf(ann, { stage: "pending", ip: "198.51.100.7", userAgent: SAFARI_IPHONE });
+    ctx.clock.advance(1_000);
+    await sessionOf(ann, { stage: "recovery", ip: "198.51.100.8", userAgent: FIREFOX_WINDOWS }); // a password-reset link's
     await sessionOf(bob, { ip: "192.0.2.200" });
     const current = await sessionOf(ann, { ip: "127.0.0.9" });
 
@@ -55,22 +57,24 @@ describe.each(TEST_DIALECTS)("the Sessions page (%s)", (dialect) => {
     expect(page.headers.get("cache-control")).toBe("no-store");
     expect(page.body).toContain("<h1>Sessions</h1>");
     const rows = page.body.split("<tr>").slice(2); // past the header row
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     expect(rows[0]).toContain("Chrome on Linux");
     expect(rows[0]).toContain("This device");
     expect(rows[0]).not.toContain("Sign out");
-    expect(rows[1]).toContain("Safari on iPhone"); // the most recently seen after this one
+    expect(rows[1]).toContain("198.51.100.8"); // then the most recently seen
     expect(rows[1]).toContain("Signing in");
-    expect(rows[2]).toContain("Firefox on Windows");
-    expect(rows[2]).not.toContain("Signing in");
-    expect(rows[2]).toContain("203.0.113.5");
-    expect(rows[2]).toContain(formatUtc(signedInAt));
-    expect(rows[2]).toContain(formatUtc(signedInAt + SESSION_IDLE_MS - MINUTE_MS));
-    expect(rows[2]).toContain(`action="/account/sessions/${laptop.session.handle}/sign-out"`);
+    expect(rows[2]).toContain("Safari on iPhone");
+    expect(rows[2]).toContain("Signing in");
+    expect(rows[3]).toContain("Firefox on Windows");
+    expect(rows[3]).not.toContain("Signing in");
+    expect(rows[3]).toContain("203.0.113.5");
+    expect(rows[3]).toContain(formatUtc(signedInAt));
+    expect(rows[3]).toContain(formatUtc(signedInAt + SESSION_IDLE_MS - MINUTE_MS));
+    expect(rows[3]).toContain(`action="/account/sessions/${laptop.session.handle}/sign-out"`);
     expect(page.body).not.toContain("192.0.2.99"); // idle past its limit
     expect(page.body).not.toContain("192.0.2.200"); // another user's
     for (const id of await ctx.testDb.database.db.selectFrom("sessions").select("id").execute()) expect(page.body).not.toContain(id.id);
-    expect(page.body.match(/>Sign out<\/button>/g)).toHaveLength(3); // two sessions, and the user menu's
+    expect(page.body.match(/>Sign out<\/button>/g)).toHaveLength(4); // three sessions, and the user menu's
     expect(page.body).toContain(">Sign out everywhere else</button>");
     expect(stale.session.handle).toMatch(/^[0-9a-f]{32}$/);
   });
@@ -107,10 +111,10 @@ describe.each(TEST_DIALECTS)("the Sessions page (%s)", (dialect) => {
     expect(await auditRowsOfType(ctx, "session.revoked")).toEqual([]);
   });
 
-  it("'Sign out everywhere else' ends every other session, pending ones too, keeps this one, and records how many", async () => {
+  it("'Sign out everywhere else' ends every other session, pending and recovery ones too, keeps this one, and records how many", async () => {
     const ann = await ctx.createUser();
     const bob = await ctx.createUser();
-    const others = [await sessionOf(ann), await sessionOf(ann, { stage: "pending" }), await sessionOf(ann, { userAgent: SAFARI_IPHONE })];
+    const others = [await sessionOf(ann), await sessionOf(ann, { stage: "pending" }), await sessionOf(ann, { stage: "recovery" }), await sessionOf(ann, { userAgent: SAFARI_IPHONE })];
     const bobs = await sessionOf(bob);
     const current = await sessionOf(ann);
     const response = await current.client.submit("/account/sessions", {}, "/account/sessions/sign-out-others");
@@ -119,11 +123,11 @@ describe.each(TEST_DIALECTS)("the Sessions page (%s)", (dialect) => {
     for (const other of others) expect((await other.client.get("/")).location).toBe("/login");
     expect((await bobs.client.get("/")).status).toBe(200);
     const page = await current.client.get("/account/sessions");
-    expect(page.body).toContain("3 other sessions were signed out.");
+    expect(page.body).toContain("4 other sessions were signed out.");
     expect(page.body).toContain("You are signed in on this device only.");
     expect(page.body).not.toContain("Sign out everywhere else");
     const events = await auditRowsOfType(ctx, "session.revoked_others");
-    expect(events).toMatchObject([{ actor_user_id: ann.id, subject_user_id: ann.id, detail: { count: 3 } }]);
+    expect(events).toMatchObject([{ actor_user_id: ann.id, subject_user_id: ann.id, detail: { count: 4 } }]);
   });
 
   it("the forms need their CSRF token and take no fields", async () => {

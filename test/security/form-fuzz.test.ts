@@ -7,7 +7,7 @@ import type { SessionStage, User } from "../../src/db/schema.ts";
 import { sessionCookieName } from "../../src/http/session-cookie.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
-import { formBody, postRoutes, routePath } from "../support/form-fuzz.ts";
+import { FORM_FIELDS, formBody, postRoutes, routePath } from "../support/form-fuzz.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
 
 /** Runs per route: each is one POST (with a fresh session), so the file stays well under a minute per database. */
@@ -29,8 +29,9 @@ const FACTOR_COLUMNS = ["id", "user_id", "kind", "status", "session_id", "totp_s
 const LINK_COLUMNS = ["id", "purpose", "user_id", "expires_at", "used_at", "session_id", "factor_verified_at"] as const;
 
 describe("the fuzzed routes", () => {
-  it("are every POST route of the portal, read from its route table", () => {
+  it("are every POST route of the portal, read from its route table; every form with fields has them listed", () => {
     expect(ROUTES.length).toBeGreaterThanOrEqual(30);
+    for (const route of Object.keys(FORM_FIELDS)) expect(ROUTES, "a listed form that is no longer a route").toContain(route);
     for (const route of ["/login", "/logout", "/two-factor/verify", "/two-factor/setup/app/verify", "/reset-password/:token/verify", "/admin/users/:id/role", "/account/sessions/:handle/sign-out"]) expect(ROUTES).toContain(route);
   });
 });
@@ -41,8 +42,8 @@ describe.each(TEST_DIALECTS)("random values posted to every form never get a 5xx
   let csrfToken: string;
   let admin: User;
   let pendingUser: User;
-  /** Real ids, tokens and handles for route parameters, besides random ones. */
-  const real: string[] = [];
+  /** Real values for route parameters (:id, :token, :handle), besides random ones. */
+  const real: Record<string, string[]> = { id: [], token: [], handle: [] };
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
@@ -56,9 +57,11 @@ describe.each(TEST_DIALECTS)("random values posted to every form never get a 5xx
       const { session } = await createSession(db, deps, user.id, { stage: "pending", meta: { ip: "192.0.2.1", userAgent: "fuzz" } });
       const { factor } = await startTotpSetup(db, deps, user.id, session.id);
       await db.transaction().execute((trx) => activateFactor(trx, factor, ctx.clock.nowMs(), null));
-      real.push(user.id, session.handle);
+      real.id!.push(user.id);
+      real.handle!.push(session.handle);
     }
-    real.push(await createOneTimeLink(db, deps, "invite", invited.id, 60 * 60_000), await createOneTimeLink(db, deps, "password_reset", target.id, 60 * 60_000));
+    real.token!.push(await createOneTimeLink(db, deps, "invite", invited.id, 60 * 60_000), await createOneTimeLink(db, deps, "password_reset", target.id, 60 * 60_000));
+    // The token belongs to the browser's CSRF cookie, not to a session: one serves both stages, as in a browser that signs in.
     client = ctx.client();
     csrfToken = csrfTokenOf((await client.get("/login")).body);
   });
@@ -92,7 +95,7 @@ describe.each(TEST_DIALECTS)("random values posted to every form never get a 5xx
 
   it.each(ROUTES)("POST %s", async (route) => {
     const stage = fc.constantFrom<SessionStage>("full", "pending");
-    const property = fc.asyncProperty(stage, routePath(route, real), formBody(csrfToken), async (sessionStage, path, { body, poisoned }) => {
+    const property = fc.asyncProperty(stage, routePath(route, real), formBody(csrfToken, route), async (sessionStage, path, { body, poisoned }) => {
       await useSession(sessionStage);
       const before = await snapshot();
       const response = await client.request("POST", path, { body, headers: { "content-type": "application/x-www-form-urlencoded" } });

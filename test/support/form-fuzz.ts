@@ -8,8 +8,32 @@ import { FIELD_MAX_LENGTH } from "../../src/http/form.ts";
  * has, a field given twice, or a value over FIELD_MAX_LENGTH), so the portal must refuse it.
  */
 
-/** Every field name the portal's forms use; a body mixes them freely, whatever the route. */
-export const KNOWN_FIELDS = ["email", "password", "confirm", "current", "name", "role", "code", "phone", "reset_code", "identity_check", "reason"] as const;
+/**
+ * The fields of each form, so that many bodies get past the schema to the checks behind it. Only for
+ * depth: a route missing here (a new one) is fuzzed all the same, with every known field name.
+ */
+export const FORM_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  "/login": ["email", "password"],
+  "/forgot-password": ["email"],
+  "/setup/:token": ["name", "email", "password", "confirm"],
+  "/invite/:token": ["password", "confirm"],
+  "/reset-password/:token/password": ["password", "confirm"],
+  "/account/password": ["current", "password", "confirm"],
+  "/account/profile": ["name"],
+  "/admin/users": ["email", "name", "role"],
+  "/admin/users/:id/role": ["role"],
+  "/admin/users/:id/email": ["email"],
+  "/admin/users/:id/reset-2fa": ["identity_check", "reason"],
+  "/two-factor/setup/sms/send": ["phone"],
+  "/two-factor/fallback/send": ["phone"],
+  "/two-factor/reset": ["reset_code"],
+  ...Object.fromEntries(
+    ["/two-factor/verify", "/two-factor/step-up", "/two-factor/setup/app/verify", "/two-factor/setup/sms/verify", "/two-factor/fallback/verify", "/reset-password/:token/verify"].map((route) => [route, ["code"]]),
+  ),
+};
+
+/** Every field name the portal's forms use; a body may mix them whatever the route. */
+export const KNOWN_FIELDS = [...new Set(Object.values(FORM_FIELDS).flat())];
 
 /** The POST routes, read from Fastify's route tree, so a new route is fuzzed without being listed here. */
 export function postRoutes(app: FastifyInstance): string[] {
@@ -42,7 +66,7 @@ export const textValue: fc.Arbitrary<string> = fc.oneof(
 
 const hugeValue: fc.Arbitrary<string> = fc
   .tuple(fc.integer({ min: FIELD_MAX_LENGTH + 1, max: 4_000 }), fc.constantFrom("x", "é", "😀", "\u0000", "%"))
-  .map(([length, unit]) => unit.repeat(length).slice(0, Math.max(length, FIELD_MAX_LENGTH + 1)));
+  .map(([length, unit]) => unit.repeat(length).slice(0, length));
 
 const knownField = fc.constantFrom(...KNOWN_FIELDS);
 /** A name no form has ("zz" first keeps it clear of real names and of __proto__). */
@@ -57,7 +81,7 @@ const poison: fc.Arbitrary<Pair[]> = fc.oneof(
 );
 
 /** Text appended to the encoded body as it is: broken percent-encoding, empty pairs, bracket names. */
-const rawTail = fc.option(fc.constantFrom("&", "&&=&", "&%", "&zz=%E0%A4%A", "&zz%00=%00", "&zz[a]=b", "&zz=1&zz=2"), { nil: "" });
+const rawTail = fc.oneof({ weight: 4, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.constantFrom("&", "&&=&", "&%", "&zz=%E0%A4%A", "&zz%00=%00", "&zz[a]=b", "&zz=1&zz=2") });
 
 export interface FuzzBody {
   body: string;
@@ -65,10 +89,11 @@ export interface FuzzBody {
   poisoned: boolean;
 }
 
-/** A form body: the CSRF token, some known fields (maybe none: missing fields), and maybe poison. */
-export function formBody(csrfToken: string): fc.Arbitrary<FuzzBody> {
-  const fields = fc.array(fc.tuple(knownField, textValue), { maxLength: 4 });
-  return fc.tuple(fields, fc.option(poison, { nil: null }), rawTail).map(([pairs, poisonPairs, tail]) => {
+/** A form body: the CSRF token, some of the route's fields or others (maybe none: missing fields), and half the time poison. */
+export function formBody(csrfToken: string, route: string): fc.Arbitrary<FuzzBody> {
+  const own = fc.subarray([...(FORM_FIELDS[route] ?? [])]).chain((names) => fc.tuple(...names.map((name) => fc.tuple(fc.constant(name), textValue))));
+  const fields = fc.oneof({ weight: 3, arbitrary: own as fc.Arbitrary<Pair[]> }, { weight: 1, arbitrary: fc.array(fc.tuple(knownField, textValue), { maxLength: 4 }) });
+  return fc.tuple(fields, fc.oneof(fc.constant(null), poison), rawTail).map(([pairs, poisonPairs, tail]) => {
     const params = new URLSearchParams([["_csrf", csrfToken]]);
     for (const [name, value] of [...pairs, ...(poisonPairs ?? [])]) params.append(name, value);
     const repeated = new Set(pairs.map(([name]) => name)).size < pairs.length;
@@ -76,16 +101,17 @@ export function formBody(csrfToken: string): fc.Arbitrary<FuzzBody> {
   });
 }
 
-/** A value for a route parameter (:id, :token, :handle): well-formed but unknown, real, or garbage. */
-export function paramValue(real: readonly string[]): fc.Arbitrary<string> {
-  return fc.oneof(fc.stringMatching(/^[0-9a-f]{32}$/), fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), fc.constantFrom(...real), fc.string({ minLength: 1, maxLength: 30 }).map(encodeURIComponent));
+/** A value for a route parameter: a real one (an id, a token, a handle), well-formed but unknown, or garbage. */
+function paramValue(real: readonly string[]): fc.Arbitrary<string> {
+  const unknown = fc.oneof(fc.stringMatching(/^[0-9a-f]{32}$/), fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), fc.string({ minLength: 1, maxLength: 30 }).map(encodeURIComponent));
+  return real.length === 0 ? unknown : fc.oneof(fc.constantFrom(...real), unknown);
 }
 
-/** The route with each :param filled in, and sometimes a step-up style query string. */
-export function routePath(route: string, real: readonly string[]): fc.Arbitrary<string> {
-  const names = route.match(/:\w+/g) ?? [];
+/** The route with each :param filled in (from `real[param]` half the time), and sometimes a step-up style query string. */
+export function routePath(route: string, real: Readonly<Record<string, readonly string[]>>): fc.Arbitrary<string> {
+  const names = (route.match(/:\w+/g) ?? []).map((name) => name.slice(1));
   const query = fc.option(fc.tuple(fc.constantFrom("then", "user", "notice", "zz"), textValue).map(([k, v]) => `?${new URLSearchParams([[k, v]])}`), { nil: "" });
-  return fc.tuple(fc.array(paramValue(real), { minLength: names.length, maxLength: names.length }), query).map(([values, q]) => {
+  return fc.tuple(fc.tuple(...names.map((name) => paramValue(real[name] ?? []))), query).map(([values, q]) => {
     let i = 0;
     return route.replace(/:\w+/g, () => values[i++]!) + q;
   });

@@ -2,11 +2,12 @@ import type { Command } from "commander";
 import { createDeps } from "../../app.ts";
 import { createOneTimeLink, deleteUnusedLinks, FIRST_ADMIN_TTL_MS } from "../../auth/one-time-link.ts";
 import { countUsers } from "../../auth/user.ts";
-import { migrateToLatest } from "../../db/migrator.ts";
+import { migrateToLatest, pendingMigrations } from "../../db/migrator.ts";
 import { buildServer } from "../../http/server.ts";
 import type { AppDeps } from "../../http/deps.ts";
 import { CliError } from "../io.ts";
 import { describeTarget, loadCliConfig } from "../open.ts";
+import { shutDownOnSignals } from "../shutdown.ts";
 
 export function registerServe(program: Command): void {
   program
@@ -17,21 +18,22 @@ export function registerServe(program: Command): void {
       const deps = createDeps(config);
       if (!(await deps.database.ping())) throw new CliError(`database: cannot connect to ${describeTarget(config)}`);
       if (config.migrateOnStart) await migrateToLatest(deps.database);
+      else await requireMigrated(deps);
       const app = await buildServer(deps);
       await app.listen({ port: config.port, host: config.host });
+      shutDownOnSignals(app, deps);
       app.log.info({ database: describeTarget(config), sms: config.sms.provider, mail: config.smtpUrl ? "smtp" : "console" }, "gatehouse started");
       await printFirstAdminLink(deps);
       deps.mailQueue.start();
-      const stop = async (signal: string) => {
-        app.log.info({ signal }, "shutting down");
-        await app.close();
-        await deps.mailQueue.stop();
-        await deps.database.close();
-        process.exit(0);
-      };
-      process.once("SIGTERM", () => void stop("SIGTERM"));
-      process.once("SIGINT", () => void stop("SIGINT"));
     });
+}
+
+/** With MIGRATE_ON_START=false, a schema behind this version refuses to start (rather than serve 500s). */
+async function requireMigrated(deps: AppDeps): Promise<void> {
+  const pending = await pendingMigrations(deps.database);
+  if (pending.length === 0) return;
+  await deps.database.close();
+  throw new CliError(`database: ${pending.length} migration(s) pending (${pending.join(", ")}); run \`gatehouse migrate\` first (MIGRATE_ON_START=false)`);
 }
 
 /** On an empty database, a one-time link to create the first administrator (a new one each start). */

@@ -1,0 +1,37 @@
+# Gatehouse: a multi-stage image with production dependencies only, run as a non-root user.
+# Build: docker build -t gatehouse .     Run: see compose.yaml and docs/deploy.md.
+
+# --- dependencies: compiled here (better-sqlite3, argon2 fall back to a source build without a prebuilt binary)
+FROM node:20-slim AS deps
+WORKDIR /app
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+# tsx is a runtime dependency (bin/gatehouse.js loads the TypeScript sources through it): no build step.
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+# --- runtime: no compilers, no npm cache, no dev dependencies
+FROM node:20-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000
+WORKDIR /app
+COPY --from=deps --chown=root:root /app/node_modules ./node_modules
+COPY --chown=root:root package.json ./
+COPY --chown=root:root bin ./bin
+COPY --chown=root:root src ./src
+COPY --chown=root:root public ./public
+# The code stays owned by root (read-only to the app); only ./data (the embedded SQLite database
+# and its generated key, when no DATABASE_URL is given) is the app user's.
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+EXPOSE 3000
+VOLUME ["/app/data"]
+# /healthz answers while the process is up (node:20-slim has no curl).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# SIGTERM (docker stop) drains requests in flight, closes the pool and exits 0 within 8 s.
+STOPSIGNAL SIGTERM
+CMD ["node", "bin/gatehouse.js", "serve"]
