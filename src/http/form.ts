@@ -1,3 +1,4 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 
 /** The most any single text field may hold before we refuse the form (passwords allow 128 characters). */
@@ -26,4 +27,20 @@ export function parseForm<T>(schema: z.ZodType<T>, body: unknown): FormResult<T>
   const present = typeof body === "object" && body !== null && issue.path[0] !== undefined && String(issue.path[0]) in body;
   if (issue.code === "invalid_type" && !present) return { ok: false, message: `The field ${name} is missing.` };
   return { ok: false, message: `The field ${name} ${issue.message}.` };
+}
+
+/**
+ * Enforces `config.emptyForm` for every route that sets it, as the route's last preHandler: after the
+ * session, CSRF and route guards, so a request that may not be there is redirected, not parsed.
+ */
+export function registerEmptyFormCheck(app: FastifyInstance, refuse: (request: FastifyRequest, reply: FastifyReply, message: string) => FastifyReply): void {
+  const check = async (request: FastifyRequest, reply: FastifyReply) => {
+    const form = parseForm(emptyFormSchema, request.body);
+    return form.ok ? undefined : refuse(request, reply, form.message);
+  };
+  app.addHook("onRoute", (route) => {
+    if (!route.config?.emptyForm) return;
+    const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
+    route.preHandler = [...existing, check];
+  });
 }

@@ -6,6 +6,8 @@ import { registerConnectionCloseWhileClosing } from "./closing.ts";
 import { registerCsrf } from "./csrf.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerErrorHandlers } from "./errors.ts";
+import { registerEmptyFormCheck } from "./form.ts";
+import { sendMessagePage } from "./render.ts";
 import { createMetrics, registerMetrics } from "./metrics.ts";
 import { registerRequestId, requestIdGenerator, requestLogSerializers } from "./request-log.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
@@ -57,6 +59,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await registerSecurityHeaders(app, config);
   await registerCsrf(app, config);
   registerAuthGuard(app, deps, (auth) => secondFactorHome(deps, auth));
+  registerEmptyFormCheck(app, (request, reply, message) => sendMessagePage(request, reply, config, { code: 400, heading: "That request could not be read", message }));
   registerErrorHandlers(app, config);
   registerRequestId(app);
   registerConnectionCloseWhileClosing(app);

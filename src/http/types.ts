@@ -17,5 +17,7 @@ declare module "fastify" {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /** A button-only form: a POST carrying any field but its CSRF token is refused with 400. */
+    emptyForm?: boolean;
   }
 }

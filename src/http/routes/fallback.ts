@@ -10,9 +10,9 @@ import { fallbackPhoneBody } from "../../views/pages/fallback.ts";
 import { smsCodeBody } from "../../views/pages/setup-sms.ts";
 import { readCode } from "../code-input.ts";
 import type { AppDeps } from "../deps.ts";
-import { emptyFormSchema, formSchema, parseForm, text } from "../form.ts";
+import { formSchema, parseForm, text } from "../form.ts";
 import { MESSAGES, PHONE_ERRORS } from "../messages.ts";
-import { sendMessagePage, sendPage } from "../render.ts";
+import { sendPage } from "../render.ts";
 import { requestMeta } from "../request-meta.ts";
 import { sendSmsCode } from "../sms-send.ts";
 import { requireFreshSecondFactor } from "../step-up-guard.ts";
@@ -77,7 +77,7 @@ export function fallbackRoutes(deps: AppDeps) {
       return codePage(request, reply, challenge, null);
     });
 
-    app.post("/two-factor/fallback/resend", full, async (request, reply) => {
+    app.post("/two-factor/fallback/resend", { config: { access: "full", emptyForm: true } }, async (request, reply) => {
       const challenge = await findLatestChallenge(db, request.auth!.session.id, "fallback");
       if (!challenge) return reply.redirect("/two-factor/fallback", 303);
       const sent = await send(request, challenge.phone_e164);
@@ -103,9 +103,7 @@ export function fallbackRoutes(deps: AppDeps) {
       return reply.redirect("/two-factor", 303);
     });
 
-    app.post("/two-factor/fallback/remove", { config: { access: "full" }, preHandler: requireFreshSecondFactor(deps, "manage") }, async (request, reply) => {
-      const form = parseForm(emptyFormSchema, request.body);
-      if (!form.ok) return sendMessagePage(request, reply, config, { code: 400, heading: "That request could not be read", message: form.message });
+    app.post("/two-factor/fallback/remove", { config: { access: "full", emptyForm: true }, preHandler: requireFreshSecondFactor(deps, "manage") }, async (request, reply) => {
       const auth = request.auth!;
       if (auth.user.fallback_phone_e164 === null) return reply.redirect("/two-factor", 303);
       await changeFallbackPhone(db, deps, { userId: auth.user.id, sessionId: auth.session.id, previous: auth.user.fallback_phone_e164, next: null, meta: requestMeta(request) });

@@ -58,7 +58,7 @@ export function loginRoutes(deps: AppDeps) {
       return reply.redirect("/two-factor", 303);
     });
 
-    app.post("/logout", { config: { access: "public" } }, async (request, reply) => {
+    app.post("/logout", { config: { access: "public", emptyForm: true } }, async (request, reply) => {
       const auth = request.auth;
       if (auth) {
         await deleteSession(database.db, auth.session.id);

@@ -82,7 +82,7 @@ export function passwordResetRoutes(deps: AppDeps) {
       return state.proven || !state.factor ? passwordPage(request, reply, {}) : factorPage(request, reply, state.link, state.factor, null);
     });
 
-    app.post<Params>("/reset-password/:token/send", opts, async (request, reply) => {
+    app.post<Params>("/reset-password/:token/send", { config: { access: "recovery", emptyForm: true } }, async (request, reply) => {
       const state = await load(request);
       if (!state) return sendMessagePage(request, reply, config, gone);
       if (state.factor?.kind !== "sms") return reply.redirect(base(request), 303);

@@ -45,7 +45,7 @@ export function resetRoutes(deps: AppDeps) {
     // Without JavaScript this is the dialog as a page of its own; with it, the dialog opens in place.
     app.get("/two-factor/reset", opts, async (request, reply) => dialog(request, reply, {}));
 
-    app.post("/two-factor/reset/send", opts, async (request, reply) => {
+    app.post("/two-factor/reset/send", { config: { access: "pending", emptyForm: true } }, async (request, reply) => {
       if (await inSetup(request)) return reply.redirect("/two-factor/setup", 303);
       const auth = request.auth!;
       const fallback = auth.user.fallback_phone_e164;

@@ -7,9 +7,8 @@ import { qrSvg } from "../../views/qr.ts";
 import { setupAppBody } from "../../views/pages/setup-app.ts";
 import { readCode } from "../code-input.ts";
 import type { AppDeps } from "../deps.ts";
-import { emptyFormSchema, parseForm } from "../form.ts";
 import { MESSAGES } from "../messages.ts";
-import { sendMessagePage, sendPage } from "../render.ts";
+import { sendPage } from "../render.ts";
 import { finishSetup, requireSetupAllowed, restartSetup } from "../setup-flow.ts";
 
 /** Authenticator app set-up (RFC 6238): new secret → QR code and key → first code verifies it. */
@@ -31,12 +30,10 @@ export function setupAppRoutes(deps: AppDeps) {
   const restart = (request: FastifyRequest, reply: FastifyReply, message: string, code: number) => restartSetup(request, reply, deps, message, code);
 
   return async (app: FastifyInstance) => {
-    const start = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-app") };
+    const start = { config: { access: "session" as const, emptyForm: true }, preHandler: requireSetupAllowed(deps, "setup-app") };
     const opts = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-app", "totp") };
 
     app.post("/two-factor/setup/app", start, async (request, reply) => {
-      const form = parseForm(emptyFormSchema, request.body);
-      if (!form.ok) return sendMessagePage(request, reply, config, { code: 400, heading: "That request could not be read", message: form.message });
       const auth = request.auth!;
       await startTotpSetup(db, deps, auth.user.id, auth.session.id);
       return reply.redirect("/two-factor/setup/app", 303);

@@ -55,7 +55,7 @@ export function setupSmsRoutes(deps: AppDeps) {
     const continuing = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-sms", "sms") };
 
     // The "SMS" choice on the set-up page: a POST, because it starts a set-up.
-    app.post("/two-factor/setup/sms", opts, async (_request, reply) => reply.redirect("/two-factor/setup/sms", 303));
+    app.post("/two-factor/setup/sms", { ...opts, config: { ...opts.config, emptyForm: true } }, async (_request, reply) => reply.redirect("/two-factor/setup/sms", 303));
     app.get("/two-factor/setup/sms", opts, async (request, reply) => phonePage(request, reply, {}));
 
     app.post("/two-factor/setup/sms/send", opts, async (request, reply) => {
@@ -81,7 +81,7 @@ export function setupSmsRoutes(deps: AppDeps) {
       return codePage(request, reply, factor, null);
     });
 
-    app.post("/two-factor/setup/sms/resend", continuing, async (request, reply) => {
+    app.post("/two-factor/setup/sms/resend", { ...continuing, config: { ...continuing.config, emptyForm: true } }, async (request, reply) => {
       const factor = await findPendingFactor(db, clock, request.auth!.session.id, "sms");
       if (!factor) return restart(request, reply, MESSAGES.setupExpired, 410);
       const sent = await sendFor(request, factor);

@@ -57,7 +57,7 @@ export function stepUpRoutes(deps: AppDeps) {
       return page(request, reply, factor, to, null);
     });
 
-    app.post("/two-factor/step-up/send", opts, async (request, reply) => {
+    app.post("/two-factor/step-up/send", { config: { access: "full", emptyForm: true } }, async (request, reply) => {
       const to = parseStepUpQuery(request.query);
       const auth = request.auth!;
       const factor = await findActiveFactor(db, auth.user.id);

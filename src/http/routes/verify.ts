@@ -58,7 +58,7 @@ export function verifyRoutes(deps: AppDeps) {
       return refuse(request, reply, factor, codeErrorMessage(result.error), codeErrorStatus(result.error));
     });
 
-    app.post("/two-factor/verify/resend", opts, async (request, reply) => {
+    app.post("/two-factor/verify/resend", { config: { access: "pending", emptyForm: true } }, async (request, reply) => {
       const auth = request.auth!;
       const factor = await findActiveFactor(db, auth.user.id);
       if (factor?.kind !== "sms") return reply.redirect("/two-factor/verify", 303);
