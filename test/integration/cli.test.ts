@@ -128,7 +128,9 @@ describe("gatehouse CLI failing before any work", () => {
   test("an unreachable database fails within seconds with one line naming the database", async () => {
     const result = await runCli(["users", "list"], { DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
     expect(expectOneLineFailure(result)).toContain("127.0.0.1:1/none");
-    expect(result.elapsedMs).toBeLessThan(5_000);
+    // It must fail rather than hang: well under pg's 5 s connection timeout plus the CLI's start-up,
+    // with headroom for a loaded CI machine (this is a bound on hanging, not a speed measurement).
+    expect(result.elapsedMs).toBeLessThan(20_000);
   });
 
   test("a malformed PORT fails with one line naming PORT", async () => {
