@@ -25,6 +25,8 @@ export type LoadName = "hello_world" | "dashboard" | "signin_password" | "totp_s
 export interface MeasuredLoad extends LoadResult {
   /** Cores the server process kept busy (CPU seconds / wall seconds), main thread and threadpool together. */
   serverCores: number | null;
+  /** Operations per CPU second of the server: the rate if it had had a core to itself. */
+  perServerCoreSecond: number | null;
   /** Cores the load generator (this process) used meanwhile. */
   generatorCores: number;
 }
@@ -32,8 +34,15 @@ export interface MeasuredLoad extends LoadResult {
 export interface RunDetails {
   database: "sqlite" | "postgres";
   loads: Partial<Record<LoadName, MeasuredLoad>>;
+  /** argon2id verifications per CPU second, measured just before the password load. */
+  argon2PerCpuSecond: number;
+  /** b/a per CPU second: password steps per server CPU second over argon2id verifications per CPU second. */
+  signinRatioPerCpu: number | null;
+  /** e/d per CPU second of each server. */
+  dashboardRatioPerCpu: number | null;
   totpStepHttpPerSecond: number;
   serverLogErrors: number;
+  shutdownLogErrors: number;
   signInUserPoolReused: boolean;
 }
 
@@ -94,7 +103,9 @@ export function renderMarkdown(report: Report): string {
   const loadRows = (Object.keys(LOAD_LABELS) as LoadName[]).map((name) =>
     row(LOAD_LABELS[name], (_run, detail) => {
       const load = detail.loads[name];
-      return load ? `${fmt(load.perSecond)}/s · p50 ${fmt(load.latencyP50Ms, 1)} ms · p99 ${fmt(load.latencyP99Ms, 1)} ms · ${load.connections} conn · server ${load.serverCores?.toFixed(2) ?? "?"} cores` : "—";
+      return load
+        ? `${fmt(load.perSecond)}/s · p50 ${fmt(load.latencyP50Ms, 1)} ms · p99 ${fmt(load.latencyP99Ms, 1)} ms · ${load.connections} conn · server ${load.serverCores?.toFixed(2) ?? "?"} cores = ${load.perServerCoreSecond === null ? "?" : fmt(load.perServerCoreSecond)}/core-s`
+        : "—";
     }),
   );
   const goals = checkGoals(report)
@@ -121,12 +132,15 @@ ${row("(e) dashboard requests a second (`dashboard_per_s`)", (r) => fmt(r.dashbo
 ${row("**e / d** (`dashboard_ratio`)", (r) => `**${r.dashboard_ratio.toFixed(2)}**`)}
 ${row("(f) TOTP verifications a second, one core, in-process (`totp_verify_per_s`)", (r) => fmt(r.totp_verify_per_s))}
 ${row("(f) TOTP steps a second over HTTP (whole `POST /two-factor/verify`)", (_r, d) => fmt(d.totpStepHttpPerSecond))}
+${row("b / a per CPU second (server CPU vs argon2id CPU)", (_r, d) => (d.signinRatioPerCpu === null ? "?" : d.signinRatioPerCpu.toFixed(2)))}
+${row("e / d per CPU second (each server's CPU)", (_r, d) => (d.dashboardRatioPerCpu === null ? "?" : d.dashboardRatioPerCpu.toFixed(2)))}
 ${row("(g) resident memory idle, MiB (`rss_idle_mb`)", (r) => fmt(r.rss_idle_mb, 1))}
 ${row("(g) resident memory under load, peak, MiB (`rss_load_mb`)", (r) => fmt(r.rss_load_mb, 1))}
 ${row("(g) cold start to first answered `/healthz`, ms (`cold_start_ms`)", (r) => fmt(r.cold_start_ms))}
 
-argon2id at the configured parameters (m=19456 KiB, t=2, p=1): ${fmt(micro.argon2PerSecondOneCore)}/s on one core
-(${fmt(micro.argon2MsPerVerify, 1)} ms each), ${fmt(micro.argon2PerSecondAllCores)}/s with ${micro.argon2Concurrency} concurrent calls on all ${machine.cores} cores.
+argon2id at the configured parameters (m=19456 KiB, t=2, p=1), at the start of the run: ${fmt(micro.argon2PerSecondOneCore)}/s on one core
+(${fmt(micro.argon2MsPerVerify, 1)} ms each), ${fmt(micro.argon2PerSecondAllCores)}/s with ${micro.argon2Concurrency} concurrent calls on all ${machine.cores} cores
+(${fmt(micro.argon2PerCpuSecond)} per CPU second). (a) in the table is measured again just before each (b), as (d) is just before each (e).
 TOTP: \`verifyTotp\` alone ${fmt(micro.totpVerifyPerSecondOneCore)}/s on one core; with the AES-GCM decryption of the key
 (what the server does before it) ${fmt(micro.totpVerifyWithDecryptPerSecondOneCore)}/s.
 
@@ -136,7 +150,8 @@ ${header}
 ${loadRows.join("\n")}
 
 Failed operations (anything but the expected status and redirect): ${details.map((d) => `${d.database} ${Object.values(d.loads).reduce((n, l) => n + (l?.failed ?? 0), 0)}`).join(", ")}.
-Errors in the server log: ${details.map((d) => `${d.database} ${d.serverLogErrors}`).join(", ")}.
+Error lines in the server log while serving: ${details.map((d) => `${d.database} ${d.serverLogErrors}`).join(", ")}; while shutting down: ${details.map((d) => `${d.database} ${d.shutdownLogErrors}`).join(", ")}.
+The password step and the whole sign-in use ${details[0]?.loads.signin_password?.connections ?? "?"} connections; the GET loads ${details[0]?.loads.dashboard?.connections ?? "?"}.
 
 ## Goals
 

@@ -43,13 +43,16 @@ export interface BenchDatabase {
   dir: string;
   /** Migrates and seeds; the connection is closed again before the server starts. */
   seed(counts: { signInUsers: number; pendingSessions: number; dashboardSessions: number }): Promise<Seeded>;
-  drop(): Promise<void>;
+  /** Removes the database; `keepFiles` leaves the temp dir (server log) for a look afterwards. */
+  drop(keepFiles?: boolean): Promise<void>;
 }
 
 export function sqliteBenchDatabase(): BenchDatabase {
   const dir = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
   const path = join(dir, "gatehouse.db");
-  return withSeed({ dialect: "sqlite", url: `sqlite://${path}`, dir }, () => openDatabase({ dialect: "sqlite", path }), async () => rmSync(dir, { recursive: true, force: true }));
+  return withSeed({ dialect: "sqlite", url: `sqlite://${path}`, dir }, () => openDatabase({ dialect: "sqlite", path }), async (keepFiles) => {
+    if (!keepFiles) rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 /** A new schema on the server of `baseUrl`, selected for the server by `options=-c search_path=…`. */
@@ -61,8 +64,8 @@ export async function postgresBenchDatabase(baseUrl: string): Promise<BenchDatab
   await admin.end();
   const serverUrl = `${baseUrl}${baseUrl.includes("?") ? "&" : "?"}options=-c%20search_path%3D${schema}`;
   const dir = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
-  const drop = async () => {
-    rmSync(dir, { recursive: true, force: true });
+  const drop = async (keepFiles = false) => {
+    if (!keepFiles) rmSync(dir, { recursive: true, force: true });
     const cleanup = new pg.Client({ connectionString: baseUrl });
     await cleanup.connect();
     await cleanup.query(`drop schema if exists ${schema} cascade`);
@@ -71,7 +74,7 @@ export async function postgresBenchDatabase(baseUrl: string): Promise<BenchDatab
   return withSeed({ dialect: "postgres", url: serverUrl, dir }, () => openDatabase({ dialect: "postgres", url: baseUrl }, { searchPath: schema, poolSize: 8 }), drop);
 }
 
-function withSeed(target: { dialect: "sqlite" | "postgres"; url: string; dir: string }, open: () => Database, drop: () => Promise<void>): BenchDatabase {
+function withSeed(target: { dialect: "sqlite" | "postgres"; url: string; dir: string }, open: () => Database, drop: (keepFiles?: boolean) => Promise<void>): BenchDatabase {
   const secretKey = cryptoRandom.bytes(32).toString("base64");
   return {
     ...target,

@@ -4,7 +4,7 @@ import type { RandomSource } from "../crypto/random.ts";
 import type { DB } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
 import type { SessionMeta } from "./session.ts";
-import { clearKey, countHits, lock, lockedUntil, release, reserve, type Reservation } from "./throttle.ts";
+import { clearKey, countHits, lockedUntil, lockOnce, oldestHitAt, release, reserve, type Reservation } from "./throttle.ts";
 
 const MINUTE = 60_000;
 
@@ -54,10 +54,11 @@ async function attempt(db: Kysely<DB>, deps: Deps, rule: Rule): Promise<Attempt>
     retryAtMs: null,
     succeeded: () => release(db, slot),
     failed: async () => {
-      if (slot.count === rule.limit) {
-        await lock(db, deps, rule.lockKey);
-        await rule.onLock();
-      }
+      // Counted again after the check: concurrent failures may each have seen another count.
+      const since = deps.clock.nowMs() - rule.windowMs;
+      if ((await countHits(db, rule.failKey, since)) < rule.limit) return;
+      const runStartedAt = await oldestHitAt(db, rule.failKey, since);
+      if (await lockOnce(db, deps.clock, rule.lockKey, String(runStartedAt))) await rule.onLock();
     },
   };
 }

@@ -40,9 +40,15 @@ export async function reserve(db: Kysely<DB>, deps: Deps, rule: ThrottleRule): P
   return { id, count: Number(row.n), freesAtMs: Number(row.oldest ?? now) + rule.windowMs };
 }
 
-export async function countHits(db: Kysely<DB>, key: string): Promise<number> {
-  const row = await db.selectFrom("throttle_hits").select((eb) => eb.fn.countAll<number | string>().as("n")).where("key", "=", key).executeTakeFirstOrThrow();
+export async function countHits(db: Kysely<DB>, key: string, sinceMs = 0): Promise<number> {
+  const row = await db.selectFrom("throttle_hits").select((eb) => eb.fn.countAll<number | string>().as("n")).where("key", "=", key).where("at", ">", sinceMs).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The oldest event under `key` since `sinceMs` (identifies one run of failures). */
+export async function oldestHitAt(db: Kysely<DB>, key: string, sinceMs: number): Promise<number | null> {
+  const row = await db.selectFrom("throttle_hits").select((eb) => eb.fn.min<number | string>("at").as("at")).where("key", "=", key).where("at", ">", sinceMs).executeTakeFirst();
+  return row?.at === null || row?.at === undefined ? null : Number(row.at);
 }
 
 /** Takes an event back: a success is not a failure (an office behind one address is never blocked). */
@@ -62,8 +68,17 @@ export async function lockedUntil(db: Kysely<DB>, clock: Clock, key: string, loc
   return row?.at !== null && row?.at !== undefined ? Number(row.at) + lockMs : null;
 }
 
-export async function lock(db: Kysely<DB>, deps: Deps, key: string): Promise<void> {
-  await db.insertInto("throttle_hits").values({ id: newId(deps.random), key, at: deps.clock.nowMs() }).execute();
+/**
+ * Records a lock once per `runId` (compare-and-set on the row id): of concurrent failures that all see
+ * the limit reached, exactly one locks and returns true (and so exactly one e-mail goes out).
+ */
+export async function lockOnce(db: Kysely<DB>, clock: Clock, key: string, runId: string): Promise<boolean> {
+  const result = await db
+    .insertInto("throttle_hits")
+    .values({ id: `${key}@${runId}`, key, at: clock.nowMs() })
+    .onConflict((oc) => oc.column("id").doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 export async function clearKey(db: Kysely<DB>, key: string): Promise<void> {
