@@ -8,5 +8,7 @@ export default defineConfig({
     pool: "forks",
     // Two cores: argon2 and Chromium are CPU-bound, so a wider pool only adds contention.
     maxWorkers: 2,
+    // In CI a JSON summary is written too, so .ci/run can close with a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: "test-results/vitest.json" }]] : ["default"],
   },
 });
