@@ -1,4 +1,5 @@
 import type { SecurityEvent, SessionSummary } from "../../auth/admin.ts";
+import { describeDevice } from "../device.ts";
 import { IDENTITY_CHECKS, isIdentityCheck } from "../../auth/support-reset.ts";
 import type { Role } from "../../db/schema.ts";
 import { describeEvent } from "../event-labels.ts";
@@ -65,7 +66,7 @@ function sessionsSection(sessions: SessionSummary[]): SafeHtml {
         <td>${timeText(s.created_at)}</td>
         <td>${timeText(s.last_seen_at)}</td>
         <td>${s.ip ?? "Unknown"}</td>
-        <td class="user-agent">${s.user_agent ?? "Unknown"}</td>
+        <td class="user-agent" title="${s.user_agent ?? ""}">${describeDevice(s.user_agent)}</td>
         <td>${s.stage === "full" ? "Signed in" : "Waiting for the second factor"}</td>
       </tr>`,
       )}
