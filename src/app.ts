@@ -12,6 +12,7 @@ import { createConsoleSms } from "./adapters/sms/console-sms.ts";
 import { createTwilioSms } from "./adapters/sms/twilio-sms.ts";
 import type { AppDeps } from "./http/deps.ts";
 import { createMetrics } from "./http/metrics.ts";
+import { connectRedis } from "./http/request-rate-limit.ts";
 
 /** Wires the real adapters for a configuration: the one place that decides console vs Twilio, SQLite vs PostgreSQL. */
 export function createDeps(
@@ -41,6 +42,7 @@ export function createDeps(
     mailer,
     outbox: config.production ? null : devOutbox,
     logger: options.logger ?? true,
+    redis: config.redisUrl ? connectRedis(config.redisUrl) : null,
     metrics,
     auditListener: metrics.auditListener,
   };

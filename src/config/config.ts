@@ -25,6 +25,10 @@ export interface Config {
   readonly production: boolean;
   readonly logLevel: string;
   readonly migrateOnStart: boolean;
+  /** REDIS_URL: shares the per-IP request limit between instances; null = counted in each process. */
+  readonly redisUrl: string | null;
+  /** RATE_LIMIT_POSTS_PER_MINUTE: form posts per client IP per minute; 0 turns the limit off. */
+  readonly postsPerMinute: number;
 }
 
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "postgres"; url: string };
@@ -159,6 +163,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     production: env.NODE_ENV === "production",
     logLevel: field(env, "LOG_LEVEL", z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be a pino level (info, warn, ...)" }), "info"),
     migrateOnStart: field(env, "MIGRATE_ON_START", bool, "true"),
+    redisUrl: field(env, "REDIS_URL", z.union([z.literal(""), z.string().regex(/^rediss?:\/\//, { message: "must start with redis:// or rediss://" })]), "") || null,
+    postsPerMinute: field(env, "RATE_LIMIT_POSTS_PER_MINUTE", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }), "600"),
   });
 }
 

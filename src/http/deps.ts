@@ -4,6 +4,7 @@ import type { Config } from "../config/config.ts";
 import type { Keyring } from "../crypto/encryption.ts";
 import type { RandomSource } from "../crypto/random.ts";
 import type { Database } from "../db/database.ts";
+import type { Redis } from "ioredis";
 import type { MailQueue } from "../adapters/mail/mail-queue.ts";
 import type { Mailer } from "../adapters/mail/mailer.ts";
 import type { Outbox } from "../adapters/outbox.ts";
@@ -22,6 +23,8 @@ export interface AppDeps {
   mailer: Mailer;
   /** Delivers queued e-mail (security notifications) after the request that queued it. */
   mailQueue: MailQueue;
+  /** REDIS_URL's client, shared by the per-IP post limit of every instance; null without Redis. */
+  redis?: Redis | null;
   /** The development outbox (console SMS and mail); null in production. */
   outbox: Outbox | null;
   /** pino options for Fastify's logger, or false for none. */

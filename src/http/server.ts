@@ -6,6 +6,7 @@ import { registerConnectionCloseWhileClosing } from "./closing.ts";
 import { registerCsrf } from "./csrf.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerErrorHandlers } from "./errors.ts";
+import { registerRequestRateLimit } from "./request-rate-limit.ts";
 import { registerEmptyFormCheck } from "./form.ts";
 import { sendMessagePage } from "./render.ts";
 import { createMetrics, registerMetrics } from "./metrics.ts";
@@ -56,6 +57,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   await app.register(fastifyFormbody);
   await app.register(fastifyCookie);
+  await registerRequestRateLimit(app, config, deps.redis ?? null);
   await registerSecurityHeaders(app, config);
   await registerCsrf(app, config);
   registerAuthGuard(app, deps, (auth) => secondFactorHome(deps, auth));

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
 import { mailText } from "../../src/app.ts";
 import { createConsoleMail } from "../../src/adapters/mail/console-mail.ts";
 import { createMailQueue } from "../../src/adapters/mail/mail-queue.ts";
@@ -50,6 +51,8 @@ export interface ContextOptions {
   database?: TestDatabase;
   /** pino options for the server's logger (e.g. `{ level: "trace", stream }`); none by default. */
   logger?: AppDeps["logger"];
+  /** A Redis client for the shared per-IP post limit (tests turn the limit on with env RATE_LIMIT_POSTS_PER_MINUTE). */
+  redis?: Redis;
 }
 
 /** A fresh database, the real server on 127.0.0.1, a fake clock and the development outbox. */
@@ -58,7 +61,7 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
   const clock = new FakeClock();
   const outbox = createOutbox();
   const silent = () => {};
-  const config: Config = parseConfig({ SECRET_KEY: TEST_SECRET_KEY, DATABASE_URL: "sqlite::memory:", LOG_LEVEL: "silent", ...options.env }, { cwd: process.cwd(), fallbackSecretKey: null });
+  const config: Config = parseConfig({ SECRET_KEY: TEST_SECRET_KEY, DATABASE_URL: "sqlite::memory:", LOG_LEVEL: "silent", RATE_LIMIT_POSTS_PER_MINUTE: "0", ...options.env }, { cwd: process.cwd(), fallbackSecretKey: null });
   let mailer = createConsoleMail({ log: silent, outbox, clock });
   if (options.mail === "smtp") {
     if (!config.smtpUrl) throw new Error('createTestContext: mail "smtp" needs env.SMTP_URL');
@@ -75,6 +78,7 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
     sms: options.sms ?? createConsoleSms({ log: silent, outbox, clock }),
     mailer,
     mailQueue: createMailQueue({ db: testDb.database.db, mailer, clock, text: mailText(config), log: quiet, onDelivery: metrics.recordMail }),
+    redis: options.redis ?? null,
     outbox,
     logger: options.logger ?? false,
     metrics,
