@@ -50,7 +50,7 @@ export async function getLoad(o: { baseUrl: string; path: string; connections: n
   return summarize(result, o.connections, result["2xx"], result.non2xx + result.errors + result.timeouts);
 }
 
-/** (b) The password step: POST /login with the client's CSRF pair, a different user each time; a 303 to /two-factor counts. */
+/** (b) The password step: POST /login as the next browser (CSRF pair) and the next user each time; a 303 to /two-factor counts. */
 export async function passwordLoad(o: { baseUrl: string; pairs: CsrfPair[]; users: BenchUser[]; connections: number; durationS: number }): Promise<LoadResult> {
   let jars = 0;
   let nextUser = 0;
@@ -63,7 +63,7 @@ export async function passwordLoad(o: { baseUrl: string; pairs: CsrfPair[]; user
       setupRequest: (request, context) => {
         const pair = pairOf(context, o.pairs, () => jars++);
         const user = o.users[nextUser++ % o.users.length]!;
-        return { ...request, headers: { ...request.headers, "content-type": FORM, cookie: pair.cookie }, body: form({ _csrf: pair.token, email: user.email, password: BENCH_PASSWORD }) };
+        return { ...request, headers: { ...request.headers, ...browser(pair.cookie, user.address) }, body: form({ _csrf: pair.token, email: user.email, password: BENCH_PASSWORD }) };
       },
       onResponse: (status, _body, _context, headers) => (status === 303 && headers.location === "/two-factor" ? ok++ : failed++),
     },
@@ -92,7 +92,7 @@ export async function fullSignInLoad(o: { baseUrl: string; pairs: CsrfPair[]; us
         const pair = pairOf(context, o.pairs, () => jars++);
         const user = o.users[nextUser++ % o.users.length]!;
         Object.assign(context, { user, session: null, startedAt: performance.now() });
-        return { ...request, headers: { ...request.headers, "content-type": FORM, cookie: pair.cookie }, body: form({ _csrf: pair.token, email: user.email, password: BENCH_PASSWORD }) };
+        return { ...request, headers: { ...request.headers, ...browser(pair.cookie, user.address) }, body: form({ _csrf: pair.token, email: user.email, password: BENCH_PASSWORD }) };
       },
       onResponse: (status, _body, context, headers) => {
         context.session = status === 303 && headers.location === "/two-factor" ? sessionCookieOf(headers) : null;
@@ -105,8 +105,9 @@ export async function fullSignInLoad(o: { baseUrl: string; pairs: CsrfPair[]; us
       setupRequest: (request, context) => {
         if (!context.session) return null; // the password step failed: start over with the next user
         const pair = context.pair as CsrfPair;
-        const code = generateTotpCode({ secret: (context.user as BenchUser).secret, nowMs: Date.now() });
-        return { ...request, headers: { ...request.headers, "content-type": FORM, cookie: `${pair.cookie}; ${context.session as string}` }, body: form({ _csrf: pair.token, code }) };
+        const user = context.user as BenchUser;
+        const code = generateTotpCode({ secret: user.secret, nowMs: Date.now() });
+        return { ...request, headers: { ...request.headers, ...browser(`${pair.cookie}; ${context.session as string}`, user.address) }, body: form({ _csrf: pair.token, code }) };
       },
       onResponse: (status, _body, context, headers) => {
         if (status === 303 && headers.location === "/") {
@@ -124,12 +125,15 @@ export async function fullSignInLoad(o: { baseUrl: string; pairs: CsrfPair[]; us
 /**
  * (f, over HTTP) The TOTP step alone: POST /two-factor/verify on sessions that passed the password
  * step beforehand, one request per session (a bounded count), each with its user's current code.
+ * autocannon notices the end of a bounded run only at its next one-second tick, so the rate is taken
+ * from the last answer's time instead.
  */
-export async function totpStepLoad(o: { baseUrl: string; pairs: CsrfPair[]; sessions: { token: string; secret: Buffer }[]; connections: number }): Promise<LoadResult> {
+export async function totpStepLoad(o: { baseUrl: string; pairs: CsrfPair[]; sessions: { token: string; secret: Buffer; address: string }[]; connections: number }): Promise<LoadResult> {
   let jars = 0;
   let next = 0;
   let ok = 0;
   let failed = 0;
+  let lastAnswerAt = 0;
   const requests: RequestSpec[] = [
     {
       method: "POST",
@@ -138,22 +142,33 @@ export async function totpStepLoad(o: { baseUrl: string; pairs: CsrfPair[]; sess
         const pair = pairOf(context, o.pairs, () => jars++);
         const session = o.sessions[next++ % o.sessions.length]!;
         const code = generateTotpCode({ secret: session.secret, nowMs: Date.now() });
-        return { ...request, headers: { ...request.headers, "content-type": FORM, cookie: `${pair.cookie}; ${SESSION_COOKIE}=${session.token}` }, body: form({ _csrf: pair.token, code }) };
+        return { ...request, headers: { ...request.headers, ...browser(`${pair.cookie}; ${SESSION_COOKIE}=${session.token}`, session.address) }, body: form({ _csrf: pair.token, code }) };
       },
-      onResponse: (status, _body, _context, headers) => (status === 303 && headers.location === "/" ? ok++ : failed++),
+      onResponse: (status, _body, _context, headers) => {
+        lastAnswerAt = performance.now();
+        if (status === 303 && headers.location === "/") ok++;
+        else failed++;
+      },
     },
   ];
+  const startedAt = performance.now();
   const result = await autocannon({ url: o.baseUrl, connections: o.connections, amount: o.sessions.length, headers: { "user-agent": USER_AGENT }, requests });
-  return summarize(result, o.connections, ok, failed + result.errors + result.timeouts);
+  const summary = summarize(result, o.connections, ok, failed + result.errors + result.timeouts);
+  const durationS = (lastAnswerAt - startedAt) / 1000;
+  return { ...summary, durationS, perSecond: ok / durationS };
 }
 
-/**
- * The browser a request sequence plays: the next of the pre-fetched CSRF pairs. autocannon keeps
- * `context` for one pass through the sequence, so a whole sign-in stays in one cookie jar.
- */
 function pairOf(context: Context, pairs: CsrfPair[], next: () => number): CsrfPair {
   context.pair ??= pairs[next() % pairs.length]!;
   return context.pair as CsrfPair;
+}
+
+/**
+ * The headers of a form post from one browser, as the reverse proxy passes it on: its cookies and
+ * its own client address (the server trusts X-Forwarded-For from 127.0.0.1, see startGatehouse).
+ */
+function browser(cookie: string, address: string): Record<string, string> {
+  return { "content-type": FORM, cookie, "x-forwarded-for": address };
 }
 
 function sessionCookieOf(headers: Record<string, string | string[]>): string | null {

@@ -29,6 +29,30 @@ function cpuModel(): string {
   }
 }
 
+/** Above this share of the cores busy before the start, the report says the figures are not an idle machine's. */
+export const BUSY_FRACTION = 0.1;
+
+/**
+ * The share of all cores busy over the next `windowMs` (from /proc/stat): whether other work is running
+ * right now, which the load average (a decaying mean over minutes) tells only late.
+ */
+export async function cpuBusyFraction(windowMs = 1_000): Promise<number | null> {
+  const read = () => {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle + iowait
+    return { idle, total: fields.reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const before = read();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = read();
+    const total = after.total - before.total;
+    return total > 0 ? 1 - (after.idle - before.idle) / total : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Resident set size of a process in MiB (VmRSS in /proc/<pid>/status), or null once it has gone. */
 export function rssMiB(pid: number): number | null {
   try {

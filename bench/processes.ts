@@ -39,6 +39,9 @@ export async function freePort(): Promise<number> {
 /**
  * The real portal as production runs it (`gatehouse serve`, NODE_ENV=production, info logging) with
  * its log in `logPath`. The working directory is the run's temp dir, so no developer `.env` is read.
+ * As behind the reverse proxy of docs/deploy.md, it believes X-Forwarded-For from 127.0.0.1, where the
+ * load generator plays the proxy: each simulated client then has its own address, and the per-IP
+ * limits (form posts a minute, sign-in failures) count each client, not the whole benchmark as one.
  */
 export function startGatehouse(o: { databaseUrl: string; secretKey: string; workDir: string; logPath: string; cpuProfileDir?: string }): Promise<ServerProcess> {
   return freePort().then((port) => {
@@ -52,6 +55,7 @@ export function startGatehouse(o: { databaseUrl: string; secretKey: string; work
       DATABASE_URL: o.databaseUrl,
       SECRET_KEY: o.secretKey,
       LOG_LEVEL: "info",
+      TRUST_PROXY: HOST,
     };
     const profile = o.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfileDir}`] : [];
     return launch([...profile, `${REPO}bin/gatehouse.js`, "serve"], env, o.workDir, o.logPath, `http://${HOST}:${port}`, "/healthz");

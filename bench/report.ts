@@ -1,7 +1,7 @@
 /** bench/results.json (the figures the issue names, one object per database) and bench/RESULTS.md (the same, readable). */
 import { writeFileSync } from "node:fs";
 import type { LoadResult } from "./load.ts";
-import type { Machine } from "./machine.ts";
+import { BUSY_FRACTION, type Machine } from "./machine.ts";
 import type { MicroResult } from "./micro.ts";
 
 /** Exactly the keys of issue 8, in its order. */
@@ -29,6 +29,8 @@ export interface MeasuredLoad extends LoadResult {
   perServerCoreSecond: number | null;
   /** Cores the load generator (this process) used meanwhile. */
   generatorCores: number;
+  /** The server's peak resident memory during this load, MiB. */
+  rssPeakMiB: number;
 }
 
 export interface RunDetails {
@@ -51,6 +53,8 @@ export interface Report {
   startedAt: string;
   elapsedS: number;
   loadAverage: { before: number[]; after: number[] };
+  /** Share of all cores busy in the second before the run started (other work on the machine). */
+  cpuBusyBefore: number | null;
   micro: MicroResult;
   runs: RunFigures[];
   details: RunDetails[];
@@ -70,10 +74,10 @@ export function checkGoals(report: Report): Goal[] {
   for (const run of report.runs) {
     goals.push({ text: "signin_ratio ≥ 0.90", database: run.database, value: run.signin_ratio.toFixed(2), met: run.signin_ratio >= 0.9 });
     goals.push({ text: "dashboard_ratio ≥ 0.50", database: run.database, value: run.dashboard_ratio.toFixed(2), met: run.dashboard_ratio >= 0.5 });
-    goals.push({ text: "rss_load_mb < 250", database: run.database, value: run.rss_load_mb.toFixed(0), met: run.rss_load_mb < 250 });
-    goals.push({ text: "cold_start_ms < 1,500", database: run.database, value: run.cold_start_ms.toFixed(0), met: run.cold_start_ms < 1500 });
+    goals.push({ text: "rss_load_mb < 250", database: run.database, value: fmt(run.rss_load_mb), met: run.rss_load_mb < 250 });
+    goals.push({ text: "cold_start_ms < 1,500", database: run.database, value: fmt(run.cold_start_ms), met: run.cold_start_ms < 1500 });
   }
-  if (sqlite) goals.push({ text: "totp_verify_per_s ≥ 10,000 per core", database: "sqlite", value: sqlite.totp_verify_per_s.toFixed(0), met: sqlite.totp_verify_per_s >= 10_000 });
+  if (sqlite) goals.push({ text: "totp_verify_per_s ≥ 10,000 per core", database: "sqlite", value: fmt(sqlite.totp_verify_per_s), met: sqlite.totp_verify_per_s >= 10_000 });
   if (sqlite && postgres) {
     const share = postgres.dashboard_per_s / sqlite.dashboard_per_s;
     goals.push({ text: "PostgreSQL dashboard ≥ half of SQLite's", database: "postgres", value: share.toFixed(2), met: share >= 0.5 });
@@ -82,7 +86,16 @@ export function checkGoals(report: Report): Goal[] {
 }
 
 export function writeReport(report: Report, jsonPath: string, markdownPath: string): void {
-  const json = { machine: report.machine, started_at: report.startedAt, elapsed_s: round(report.elapsedS, 0), load_average: report.loadAverage, runs: report.runs, details: report.details, micro: report.micro };
+  const json = {
+    runs: report.runs,
+    machine: report.machine,
+    started_at: report.startedAt,
+    elapsed_s: round(report.elapsedS, 0),
+    cpu_busy_before: report.cpuBusyBefore,
+    load_average: report.loadAverage,
+    details: report.details,
+    micro: report.micro,
+  };
   writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(markdownPath, renderMarkdown(report));
 }
@@ -97,6 +110,7 @@ const LOAD_LABELS: Record<LoadName, string> = {
 
 export function renderMarkdown(report: Report): string {
   const { machine, micro, runs, details } = report;
+  const busy = report.cpuBusyBefore;
   const dbs = runs.map((r) => r.database);
   const row = (label: string, cell: (run: RunFigures, detail: RunDetails) => string) => `| ${label} | ${runs.map((run, i) => cell(run, details[i]!)).join(" | ")} |`;
   const header = `| figure | ${dbs.join(" | ")} |\n|---|${dbs.map(() => "---:").join("|")}|`;
@@ -104,7 +118,7 @@ export function renderMarkdown(report: Report): string {
     row(LOAD_LABELS[name], (_run, detail) => {
       const load = detail.loads[name];
       return load
-        ? `${fmt(load.perSecond)}/s · p50 ${fmt(load.latencyP50Ms, 1)} ms · p99 ${fmt(load.latencyP99Ms, 1)} ms · ${load.connections} conn · server ${load.serverCores?.toFixed(2) ?? "?"} cores = ${load.perServerCoreSecond === null ? "?" : fmt(load.perServerCoreSecond)}/core-s`
+        ? `${fmt(load.perSecond)}/s · p50 ${ms(load.latencyP50Ms)} · p99 ${ms(load.latencyP99Ms)} · server ${load.serverCores?.toFixed(2) ?? "?"} cores = ${load.perServerCoreSecond === null ? "?" : fmt(load.perServerCoreSecond)}/core-s · RSS ≤ ${fmt(load.rssPeakMiB)} MiB`
         : "—";
     }),
   );
@@ -117,8 +131,9 @@ Written by \`npm run bench\` on ${report.startedAt} in ${report.elapsedS.toFixed
 goal is missed where one is: [bench/README.md](README.md). Raw figures: [results.json](results.json).
 
 **Machine:** ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB memory, Node ${machine.node}, ${machine.kernel}.
-Load average before / after the run: ${report.loadAverage.before.join(" ")} / ${report.loadAverage.after.join(" ")}
-${report.loadAverage.before[0]! > 0.5 ? "(**the machine was not idle**: other processes shared the cores, so absolute figures are low and noisy; ratios measured minutes apart are affected too)" : "(idle)"}.
+Other work before the start: ${busy === null ? "unknown" : `${(busy * 100).toFixed(0)} % of the CPU busy`}${busy !== null && busy > BUSY_FRACTION ? " (**the machine was not idle**: absolute figures are lower and noisier than an idle machine's)" : " (idle)"};
+load average before / after the run ${report.loadAverage.before.join(" ")} / ${report.loadAverage.after.join(" ")}.
+The load generator (autocannon) runs on the same ${machine.cores} cores as the server it measures.
 
 ## The figures (issue 8)
 
@@ -139,7 +154,7 @@ ${row("(g) resident memory under load, peak, MiB (`rss_load_mb`)", (r) => fmt(r.
 ${row("(g) cold start to first answered `/healthz`, ms (`cold_start_ms`)", (r) => fmt(r.cold_start_ms))}
 
 argon2id at the configured parameters (m=19456 KiB, t=2, p=1), at the start of the run: ${fmt(micro.argon2PerSecondOneCore)}/s on one core
-(${fmt(micro.argon2MsPerVerify, 1)} ms each), ${fmt(micro.argon2PerSecondAllCores)}/s with ${micro.argon2Concurrency} concurrent calls on all ${machine.cores} cores
+(${fmt(micro.argon2MsPerVerify, 1)} ms each), ${fmt(micro.argon2PerSecondAllCores)}/s with ${micro.argon2Concurrency} concurrent calls on the ${machine.cores} cores
 (${fmt(micro.argon2PerCpuSecond)} per CPU second). (a) in the table is measured again just before each (b), as (d) is just before each (e).
 TOTP: \`verifyTotp\` alone ${fmt(micro.totpVerifyPerSecondOneCore)}/s on one core; with the AES-GCM decryption of the key
 (what the server does before it) ${fmt(micro.totpVerifyWithDecryptPerSecondOneCore)}/s.
@@ -159,6 +174,11 @@ The password step and the whole sign-in use ${details[0]?.loads.signin_password?
 |---|---|---:|---|
 ${goals}
 `;
+}
+
+/** autocannon keeps whole milliseconds: 0 means under one. */
+function ms(value: number): string {
+  return value < 1 ? "< 1 ms" : `${fmt(value, value < 10 ? 1 : 0)} ms`;
 }
 
 function fmt(value: number, digits = 0): string {

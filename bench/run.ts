@@ -13,11 +13,11 @@ import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { fetchCsrfPairs, fullSignInLoad, getLoad, type LoadResult, passwordLoad, totpStepLoad } from "./load.ts";
-import { describeMachine } from "./machine.ts";
+import { BUSY_FRACTION, cpuBusyFraction, describeMachine } from "./machine.ts";
 import type { Argon2Result, MicroResult } from "./micro.ts";
 import { type ServerProcess, startGatehouse, startHelloWorld } from "./processes.ts";
 import { checkGoals, type LoadName, type MeasuredLoad, type Report, type RunDetails, type RunFigures, round, writeReport } from "./report.ts";
-import { type BenchDatabase, postgresBenchDatabase, sqliteBenchDatabase } from "./seed.ts";
+import { type BenchDatabase, clientAddress, postgresBenchDatabase, sqliteBenchDatabase } from "./seed.ts";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 /** Seconds of each measured load and of the warm-up before it (BENCH_DURATION_S shortens a trial run). */
@@ -45,8 +45,10 @@ process.once("uncaughtException", abort);
 process.once("SIGINT", () => abort("interrupted"));
 const watchdog = setTimeout(() => abort(`still running after ${WATCHDOG_MS / 1000} s; stopped everything`), WATCHDOG_MS);
 
-/** Runs `work` against `server`, noting the cores the server and this process used meanwhile. */
+/** Runs `work` against `server`, noting the cores the server and this process used meanwhile, and its peak memory. */
 async function measure<T extends LoadResult>(server: ServerProcess, work: () => Promise<T>): Promise<T & MeasuredLoad> {
+  let rssPeak = server.rssMiB() ?? 0;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server.rssMiB() ?? 0)), 100);
   const serverBefore = server.cpuSeconds();
   const selfBefore = process.cpuUsage();
   const t0 = performance.now();
@@ -54,25 +56,27 @@ async function measure<T extends LoadResult>(server: ServerProcess, work: () => 
   const wallS = (performance.now() - t0) / 1000;
   const serverAfter = server.cpuSeconds();
   const self = process.cpuUsage(selfBefore);
+  clearInterval(sampler);
   const serverCores = serverBefore !== null && serverAfter !== null ? (serverAfter - serverBefore) / wallS : null;
   return {
     ...result,
     serverCores: serverCores === null ? null : round(serverCores, 2),
     perServerCoreSecond: serverCores ? round(result.perSecond / serverCores, 1) : null,
     generatorCores: round((self.user + self.system) / 1e6 / wallS, 2),
+    rssPeakMiB: round(rssPeak, 1),
   };
 }
 
 function show(name: LoadName, load: MeasuredLoad): void {
   say(
-    `  ${name.padEnd(16)} ${load.perSecond.toFixed(1).padStart(9)}/s  p50 ${load.latencyP50Ms.toFixed(1)} ms  p99 ${load.latencyP99Ms.toFixed(1)} ms  failed ${load.failed}  server ${load.serverCores} cores (${load.perServerCoreSecond}/core-s), generator ${load.generatorCores}`,
+    `  ${name.padEnd(16)} ${load.perSecond.toFixed(1).padStart(9)}/s  p50 ${load.latencyP50Ms.toFixed(1)} ms  p99 ${load.latencyP99Ms.toFixed(1)} ms  failed ${load.failed}  server ${load.serverCores} cores (${load.perServerCoreSecond}/core-s), generator ${load.generatorCores}, server RSS peak ${load.rssPeakMiB} MiB`,
   );
 }
 
-/** Peak resident memory of `server` while the loads run, sampled every 200 ms. */
+/** Peak resident memory of `server` while the loads run (warm-ups included), sampled every 100 ms. */
 function sampleRss(server: ServerProcess): { stop(): number } {
   let peak = server.rssMiB() ?? 0;
-  const timer = setInterval(() => (peak = Math.max(peak, server.rssMiB() ?? 0)), 200);
+  const timer = setInterval(() => (peak = Math.max(peak, server.rssMiB() ?? 0)), 100);
   return {
     stop() {
       clearInterval(timer);
@@ -134,7 +138,10 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
 
     // (d) then (e): the reference and the dashboard back to back (the portal sits idle meanwhile).
     record("hello_world", await runHelloWorld(database.dir));
-    const cookieFor = (client: number) => ({ cookie: `${pairs[client % pairs.length]!.cookie}; gatehouse_session=${seeded.dashboardTokens[client % seeded.dashboardTokens.length]}` });
+    const cookieFor = (client: number) => ({
+      cookie: `${pairs[client % pairs.length]!.cookie}; gatehouse_session=${seeded.dashboardTokens[client % seeded.dashboardTokens.length]}`,
+      "x-forwarded-for": clientAddress(client),
+    });
     const dashboard = { baseUrl: server.baseUrl, path: "/", connections: GET_CONNECTIONS, headersFor: cookieFor };
     await getLoad({ ...dashboard, durationS: WARMUP_S });
     record("dashboard", await measure(server, () => getLoad({ ...dashboard, durationS: LOAD_S })));
@@ -196,12 +203,17 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
   }
 }
 
+function percent(fraction: number | null): string {
+  return fraction === null ? "?" : `${(fraction * 100).toFixed(0)} %`;
+}
+
 async function main(): Promise<void> {
   const machine = describeMachine();
   const before = loadavg().map((n) => round(n, 2));
   const startedAt = new Date().toISOString();
-  say(`Gatehouse benchmark: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; load average ${before.join(" ")}`);
-  if (before[0]! > 0.5) say("  note: other work is keeping this machine busy; absolute figures will be lower and noisier than on an idle one");
+  const busyBefore = await cpuBusyFraction();
+  say(`Gatehouse benchmark: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; CPU ${percent(busyBefore)} busy before the start`);
+  if ((busyBefore ?? 0) > BUSY_FRACTION) say("  note: other work is keeping this machine busy; absolute figures will be lower and noisier than on an idle one");
 
   say("(a, f) argon2id and TOTP limits, in a process of their own");
   const micro = await runMicro<MicroResult>([]);
@@ -231,7 +243,16 @@ async function main(): Promise<void> {
     }
   }
 
-  const report: Report = { machine, startedAt, elapsedS: (performance.now() - started) / 1000, loadAverage: { before, after: loadavg().map((n) => round(n, 2)) }, micro, runs, details };
+  const report: Report = {
+    machine,
+    startedAt,
+    elapsedS: (performance.now() - started) / 1000,
+    loadAverage: { before, after: loadavg().map((n) => round(n, 2)) },
+    cpuBusyBefore: busyBefore === null ? null : round(busyBefore, 3),
+    micro,
+    runs,
+    details,
+  };
   writeReport(report, `${BENCH_DIR}results.json`, `${BENCH_DIR}RESULTS.md`);
   say("");
   console.table(Object.fromEntries(runs.map(({ database, ...figures }) => [database, figures])));

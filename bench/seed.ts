@@ -23,13 +23,23 @@ const META = { ip: "127.0.0.1", userAgent: "gatehouse-bench seed" };
 export interface BenchUser {
   email: string;
   secret: Buffer;
+  /** The client address the proxy reports for this user (X-Forwarded-For): see clientAddress. */
+  address: string;
+}
+
+/**
+ * A distinct client address for the i-th user, from the IPv6 documentation prefix (RFC 3849): only
+ * ever written into X-Forwarded-For, never connected to.
+ */
+export function clientAddress(index: number): string {
+  return `2001:db8::${Math.floor(index / 65_536).toString(16)}:${(index % 65_536).toString(16)}`;
 }
 
 export interface Seeded {
   /** For the password and whole sign-in loads; each signs in at most once a TOTP step. */
   signInUsers: BenchUser[];
   /** Pending sessions (token) of other users with their secret: one TOTP step each. */
-  pendingSessions: { token: string; secret: Buffer }[];
+  pendingSessions: { token: string; secret: Buffer; address: string }[];
   /** Full-session tokens for the dashboard load. */
   dashboardTokens: string[];
 }
@@ -112,7 +122,7 @@ async function seedUsers(database: Database, secretKey: string, counts: { signIn
     const activated = await db.transaction().execute((trx) => activateFactor(trx, factor, deps.clock.nowMs(), null));
     if (!activated) throw new Error("bench user: TOTP activation failed");
     await deleteSession(db, session.id);
-    return { id: userId, email, secret };
+    return { id: userId, email, secret, address: clientAddress(index) };
   }
 
   const total = counts.signInUsers + counts.pendingSessions;
@@ -122,14 +132,14 @@ async function seedUsers(database: Database, secretKey: string, counts: { signIn
   const pendingSessions = await inBatches(pendingUsers.length, 8, async (i) => {
     const user = pendingUsers[i]!;
     const { token } = await createSession(db, deps, user.id, { stage: "pending", meta: META });
-    return { token, secret: user.secret };
+    return { token, secret: user.secret, address: user.address };
   });
   const dashboardTokens = await inBatches(counts.dashboardSessions, 8, async (i) => {
     const user = signInUsers[i % signInUsers.length]!;
     const { token } = await createSession(db, deps, user.id, { stage: "full", meta: META, secondFactorAt: deps.clock.nowMs() });
     return token;
   });
-  return { signInUsers: signInUsers.map(({ email, secret }) => ({ email, secret })), pendingSessions, dashboardTokens };
+  return { signInUsers: signInUsers.map(({ email, secret, address }) => ({ email, secret, address })), pendingSessions, dashboardTokens };
 }
 
 /** Runs `make(0 … count-1)` with at most `parallel` in flight, keeping the order of the results. */

@@ -5,6 +5,7 @@ import * as m0003 from "./0003_fallback_phone.ts";
 import * as m0004 from "./0004_outgoing_mail.ts";
 import * as m0005 from "./0005_account_recovery.ts";
 import * as m0006 from "./0006_session_handle.ts";
+import * as m0007 from "./0007_second_factor_session_index.ts";
 
 /** Every migration, in order. Names are permanent: never rename one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "0004_outgoing_mail": m0004,
   "0005_account_recovery": m0005,
   "0006_session_handle": m0006,
+  "0007_second_factor_session_index": m0007,
 };
