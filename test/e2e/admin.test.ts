@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
-import type { BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { sessionCookieName } from "../../src/http/session-cookie.ts";
 import { insertSmsFactor } from "../support/admin.ts";
-import { collectPageProblems, expectNoSeriousA11yViolations, useBrowser } from "../support/browser.ts";
+import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 
@@ -16,9 +16,7 @@ function heading(page: Page, name: string): Locator {
 
 describe.each(TEST_DIALECTS)("the support console in a real browser (%s)", (dialect) => {
   let ctx: TestContext;
-  let context: BrowserContext;
   let page: Page;
-  let pageProblems: string[];
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
@@ -26,16 +24,9 @@ describe.each(TEST_DIALECTS)("the support console in a real browser (%s)", (dial
   afterAll(async () => {
     await ctx?.close();
   });
+  const pages = usePages(browser, () => ctx.baseUrl);
   beforeEach(async () => {
-    context = await browser().newContext({ baseURL: ctx.baseUrl });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    pageProblems = collectPageProblems(page);
-  });
-  afterEach(async () => {
-    const problems = [...pageProblems];
-    await context?.close();
-    expect(problems, "script errors, CSP violations or failed assets").toEqual([]);
+    page = await pages.open();
   });
 
   const button = (name: string) => page.getByRole("button", { name, exact: true });
@@ -45,7 +36,7 @@ describe.each(TEST_DIALECTS)("the support console in a real browser (%s)", (dial
     const user = await ctx.createUser({ role, name, password: null });
     const client = await ctx.fullSessionClient(user);
     const cookie = sessionCookieName(ctx.deps.config);
-    await context.addCookies([{ name: cookie, value: client.cookie(cookie)!, url: ctx.baseUrl }]);
+    await page.context().addCookies([{ name: cookie, value: client.cookie(cookie)!, url: ctx.baseUrl }]);
   }
 
   test("search page and user page, reached from the account menu, and a refused reset: no serious axe violations", async () => {

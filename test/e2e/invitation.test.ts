@@ -1,8 +1,8 @@
 import { Secret } from "otpauth";
-import type { BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { generateTotpCode } from "../../src/auth/totp.ts";
-import { collectPageProblems, expectNoSeriousA11yViolations, useBrowser } from "../support/browser.ts";
+import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { inviteWithCli, mailedLinkPath } from "../support/mailed-links.ts";
 import { createSharedTestContext, type SharedTestContext } from "../support/shared-context.ts";
@@ -14,30 +14,15 @@ const browser = useBrowser();
 
 describe.each(TEST_DIALECTS)("invitation and forgotten password in a real browser (%s)", (dialect) => {
   let ctx: SharedTestContext;
-  let context: BrowserContext | null = null;
-  let pageProblems: string[] = [];
 
   beforeAll(async () => {
     ctx = await createSharedTestContext(dialect);
   });
   afterAll(async () => ctx?.close());
-  afterEach(async () => {
-    const problems = [...pageProblems];
-    await context?.close();
-    context = null;
-    pageProblems = [];
-    expect(problems, "script errors, CSP violations or failed assets").toEqual([]);
-  });
 
+  const pages = usePages(browser, () => ctx.baseUrl);
   /** A browser whose clock shows the server's (fake) time, for the pages' countdowns. */
-  async function newPage(): Promise<Page> {
-    context = await browser().newContext({ baseURL: ctx.baseUrl });
-    context.setDefaultTimeout(10_000);
-    await context.clock.setFixedTime(ctx.clock.nowMs());
-    const page = await context.newPage();
-    pageProblems = collectPageProblems(page);
-    return page;
-  }
+  const newPage = () => pages.open({ clockMs: ctx.clock.nowMs() });
 
   const heading = (page: Page, name: string): Locator => page.getByRole("heading", { level: 1, name, exact: true });
   const button = (page: Page, name: string) => page.getByRole("button", { name, exact: true });

@@ -1,8 +1,8 @@
-import type { BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { generateTotpCode } from "../../src/auth/totp.ts";
 import { MESSAGES } from "../../src/http/messages.ts";
-import { collectPageProblems, expectNoSeriousA11yViolations, useBrowser } from "../support/browser.ts";
+import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
@@ -24,30 +24,15 @@ async function isFocused(page: Page, target: Locator): Promise<boolean> {
 
 describe.each(TEST_DIALECTS)("manage two-factor in a real browser (%s)", (dialect) => {
   let ctx: TestContext;
-  let context: BrowserContext | null = null;
-  let pageProblems: string[] = [];
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
   });
   afterAll(async () => ctx?.close());
-  afterEach(async () => {
-    const problems = [...pageProblems];
-    await context?.close();
-    context = null;
-    pageProblems = [];
-    expect(problems, "script errors, CSP violations or failed assets").toEqual([]);
-  });
 
-  async function newPage(javaScriptEnabled = true): Promise<Page> {
-    context = await browser().newContext({ baseURL: ctx.baseUrl, javaScriptEnabled });
-    context.setDefaultTimeout(10_000);
-    // The page's countdowns read the browser's clock: show them the server's (fake) time.
-    await context.clock.setFixedTime(ctx.clock.nowMs());
-    const page = await context.newPage();
-    pageProblems = collectPageProblems(page);
-    return page;
-  }
+  const pages = usePages(browser, () => ctx.baseUrl);
+  // The page's countdowns read the browser's clock: show them the server's (fake) time.
+  const newPage = (javaScriptEnabled = true) => pages.open({ javaScriptEnabled, clockMs: ctx.clock.nowMs() });
 
   const button = (page: Page, name: string) => page.getByRole("button", { name, exact: true });
   const codeField = (page: Page) => page.getByLabel("Six-digit code", { exact: true });
@@ -55,7 +40,7 @@ describe.each(TEST_DIALECTS)("manage two-factor in a real browser (%s)", (dialec
   /** Password, then the app's code of the next step (so no step a previous sign-in used). */
   async function signInWithApp(page: Page, email: string, secret: Buffer): Promise<void> {
     ctx.clock.advance(30_000);
-    await context!.clock.setFixedTime(ctx.clock.nowMs());
+    await pages.setClock(ctx.clock.nowMs());
     await page.goto("/login");
     await page.getByLabel("Email", { exact: true }).fill(email);
     await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
@@ -104,7 +89,7 @@ describe.each(TEST_DIALECTS)("manage two-factor in a real browser (%s)", (dialec
 
     // Five minutes on, the change needs a fresh code first.
     ctx.clock.advance(5 * MINUTE_MS);
-    await context!.clock.setFixedTime(ctx.clock.nowMs());
+    await pages.setClock(ctx.clock.nowMs());
     const smsMethod = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "SMS", exact: true }) });
     await smsMethod.getByRole("button", { name: "Set Up Now", exact: true }).click();
     await heading(page, "Confirm it's you").waitFor();

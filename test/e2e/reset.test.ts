@@ -1,9 +1,9 @@
-import type { BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTwilioSms } from "../../src/adapters/sms/twilio-sms.ts";
 import { generateTotpCode } from "../../src/auth/totp.ts";
 import { MESSAGES } from "../../src/http/messages.ts";
-import { collectPageProblems, expectNoSeriousA11yViolations, useBrowser } from "../support/browser.ts";
+import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { type FakeTwilio, startFakeTwilio } from "../support/fake-twilio.ts";
@@ -24,8 +24,6 @@ async function isFocused(page: Page, target: Locator): Promise<boolean> {
 describe.each(TEST_DIALECTS)("lost device: reset two-factor with the fallback phone in a real browser (%s)", (dialect) => {
   let ctx: TestContext;
   let twilio: FakeTwilio;
-  let context: BrowserContext | null = null;
-  let pageProblems: string[] = [];
 
   beforeAll(async () => {
     twilio = await startFakeTwilio();
@@ -37,22 +35,9 @@ describe.each(TEST_DIALECTS)("lost device: reset two-factor with the fallback ph
     await ctx?.close();
     await twilio?.close();
   });
-  afterEach(async () => {
-    const problems = [...pageProblems];
-    await context?.close();
-    context = null;
-    pageProblems = [];
-    expect(problems, "script errors, CSP violations or failed assets").toEqual([]);
-  });
 
-  async function newPage(javaScriptEnabled: boolean): Promise<Page> {
-    context = await browser().newContext({ baseURL: ctx.baseUrl, javaScriptEnabled });
-    context.setDefaultTimeout(10_000);
-    await context.clock.setFixedTime(ctx.clock.nowMs());
-    const page = await context.newPage();
-    pageProblems = collectPageProblems(page);
-    return page;
-  }
+  const pages = usePages(browser, () => ctx.baseUrl);
+  const newPage = (javaScriptEnabled: boolean) => pages.open({ javaScriptEnabled, clockMs: ctx.clock.nowMs() });
 
   /** A user with an authenticator app and a fallback phone, whose app is now lost. */
   async function userWhoLostTheirPhone(name: string) {
@@ -60,7 +45,7 @@ describe.each(TEST_DIALECTS)("lost device: reset two-factor with the fallback ph
     await enrollApp(ctx, user.email);
     await ctx.testDb.database.db.updateTable("users").set({ fallback_phone_e164: FALLBACK_E164 }).where("id", "=", user.id).execute();
     ctx.clock.advance(30_000);
-    await context?.clock.setFixedTime(ctx.clock.nowMs());
+    await pages.setClock(ctx.clock.nowMs());
     return user;
   }
 

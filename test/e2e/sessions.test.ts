@@ -1,10 +1,10 @@
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createSession } from "../../src/auth/session.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
 import type { SessionStage, User } from "../../src/db/schema.ts";
 import { sessionCookieName } from "../../src/http/session-cookie.ts";
-import { collectPageProblems, expectNoSeriousA11yViolations, useBrowser } from "../support/browser.ts";
+import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 
@@ -13,9 +13,7 @@ const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gec
 
 describe.each(TEST_DIALECTS)("the Sessions page in a real browser (%s)", (dialect) => {
   let ctx: TestContext;
-  let context: BrowserContext;
   let page: Page;
-  let pageProblems: string[];
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
@@ -23,16 +21,9 @@ describe.each(TEST_DIALECTS)("the Sessions page in a real browser (%s)", (dialec
   afterAll(async () => {
     await ctx?.close();
   });
+  const pages = usePages(browser, () => ctx.baseUrl);
   beforeEach(async () => {
-    context = await browser().newContext({ baseURL: ctx.baseUrl });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    pageProblems = collectPageProblems(page);
-  });
-  afterEach(async () => {
-    const problems = [...pageProblems];
-    await context?.close();
-    expect(problems, "script errors, CSP violations or failed assets").toEqual([]);
+    page = await pages.open();
   });
 
   const newSession = (user: User, stage: SessionStage, userAgent: string) =>
@@ -43,7 +34,7 @@ describe.each(TEST_DIALECTS)("the Sessions page in a real browser (%s)", (dialec
     await newSession(user, "full", FIREFOX_WINDOWS);
     await newSession(user, "pending", FIREFOX_WINDOWS);
     const { token } = await newSession(user, "full", "this browser");
-    await context.addCookies([{ name: sessionCookieName(ctx.deps.config), value: token, url: ctx.baseUrl }]);
+    await page.context().addCookies([{ name: sessionCookieName(ctx.deps.config), value: token, url: ctx.baseUrl }]);
 
     await page.goto("/");
     await page.getByRole("button", { name: "Ann Example", exact: true }).click();

@@ -1,13 +1,13 @@
 import { fileURLToPath } from "node:url";
 import jsQRModule from "jsqr";
-import type { BrowserContext, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { PNG } from "pngjs";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createTwilioSms } from "../../src/adapters/sms/twilio-sms.ts";
 import { RESEND_COOLDOWN_MS } from "../../src/auth/sms-challenge.ts";
 import { generateTotpCode } from "../../src/auth/totp.ts";
 import { MESSAGES, resendCooldownMessage } from "../../src/http/messages.ts";
-import { collectPageProblems, expectNoSeriousA11yViolations, useBrowser } from "../support/browser.ts";
+import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { type FakeTwilio, startFakeTwilio } from "../support/fake-twilio.ts";
@@ -56,9 +56,7 @@ function decodeQr(png: Buffer): string {
 describe.each(TEST_DIALECTS)("forced two-factor set-up in a real browser (%s)", (dialect) => {
   let ctx: TestContext;
   let twilio: FakeTwilio;
-  let context: BrowserContext;
   let page: Page;
-  let pageProblems: string[];
 
   beforeAll(async () => {
     twilio = await startFakeTwilio();
@@ -70,19 +68,9 @@ describe.each(TEST_DIALECTS)("forced two-factor set-up in a real browser (%s)", 
     await ctx?.close();
     await twilio?.close();
   });
+  const pages = usePages(browser, () => ctx.baseUrl);
   beforeEach(async () => {
-    context = await browser().newContext({ baseURL: ctx.baseUrl });
-    // Below vitest's 30 s test timeout, so a missing element fails with Playwright's own message.
-    context.setDefaultTimeout(10_000);
-    // The page's countdowns read the browser's clock: show them the server's (fake) time.
-    await context.clock.setFixedTime(ctx.clock.nowMs());
-    page = await context.newPage();
-    pageProblems = collectPageProblems(page);
-  });
-  afterEach(async () => {
-    const problems = [...pageProblems];
-    await context?.close();
-    expect(problems, "script errors, CSP violations or failed assets").toEqual([]);
+    page = await pages.open({ clockMs: ctx.clock.nowMs() });
   });
 
   const codeField = () => page.getByLabel("Six-digit code", { exact: true });
@@ -173,7 +161,7 @@ describe.each(TEST_DIALECTS)("forced two-factor set-up in a real browser (%s)", 
     await page.goto("/");
     expect(pathOf(page)).toBe("/two-factor/verify");
     ctx.clock.advance(30_000);
-    await context.clock.setFixedTime(ctx.clock.nowMs());
+    await pages.setClock(ctx.clock.nowMs());
     await codeField().fill(generateTotpCode({ secret, nowMs: ctx.clock.nowMs() }));
     await button("Verify").click();
     await page.waitForURL((url) => url.pathname === "/");

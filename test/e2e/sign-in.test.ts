@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
-import type { BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { SIGN_IN_FAILED } from "../../src/http/routes/login.ts";
-import { collectPageProblems, expectNoSeriousA11yViolations, useBrowser } from "../support/browser.ts";
+import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 
@@ -32,9 +32,7 @@ async function tabTo(page: Page, target: Locator, maxPresses = 5): Promise<void>
 
 describe.each(TEST_DIALECTS)("signing in with a real browser (%s)", (dialect) => {
   let ctx: TestContext;
-  let context: BrowserContext;
   let page: Page;
-  let pageProblems: string[];
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
@@ -42,17 +40,9 @@ describe.each(TEST_DIALECTS)("signing in with a real browser (%s)", (dialect) =>
   afterAll(async () => {
     await ctx?.close();
   });
+  const pages = usePages(browser, () => ctx.baseUrl);
   beforeEach(async () => {
-    context = await browser().newContext({ baseURL: ctx.baseUrl });
-    // Below vitest's 30 s test timeout, so a missing element fails with Playwright's own message.
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    pageProblems = collectPageProblems(page);
-  });
-  afterEach(async () => {
-    const problems = [...pageProblems];
-    await context?.close();
-    expect(problems, "script errors, CSP violations or failed assets").toEqual([]);
+    page = await pages.open();
   });
 
   const emailField = () => page.getByLabel("Email", { exact: true });

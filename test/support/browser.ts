@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { AxeBuilder } from "@axe-core/playwright";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
 /** Debian's package first, then Ubuntu's name for it. We never download a browser. */
 export const CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -39,6 +39,41 @@ export function useBrowser(): () => Browser {
   return () => {
     if (!browser) throw new Error("the browser is only available inside tests (useBrowser() launches it in beforeAll)");
     return browser;
+  };
+}
+
+export interface Pages {
+  /** A page in a fresh browser context on the test server; `clockMs` fixes the browser's clock there. */
+  open(options?: { javaScriptEnabled?: boolean; clockMs?: number }): Promise<Page>;
+  /** Moves the clock of every open page (the pages' countdowns read it) to the server's fake time. */
+  setClock(ms: number): Promise<void>;
+}
+
+/**
+ * Pages for one test file: each test's pages are closed after it, and the test fails if any of them
+ * threw, logged an error or failed to load an asset (see collectPageProblems).
+ */
+export function usePages(browser: () => Browser, baseUrl: () => string): Pages {
+  let opened: { context: BrowserContext; problems: string[] }[] = [];
+  afterEach(async () => {
+    const problems = opened.flatMap((entry) => entry.problems);
+    for (const entry of opened) await entry.context.close();
+    opened = [];
+    expect(problems, "script errors, CSP violations or failed assets").toEqual([]);
+  });
+  return {
+    async open(options = {}) {
+      const context = await browser().newContext({ baseURL: baseUrl(), javaScriptEnabled: options.javaScriptEnabled ?? true });
+      // Below vitest's 30 s test timeout, so a missing element fails with Playwright's own message.
+      context.setDefaultTimeout(10_000);
+      if (options.clockMs !== undefined) await context.clock.setFixedTime(options.clockMs);
+      const page = await context.newPage();
+      opened.push({ context, problems: collectPageProblems(page) });
+      return page;
+    },
+    async setClock(ms) {
+      for (const entry of opened) await entry.context.clock.setFixedTime(ms);
+    },
   };
 }
 
