@@ -67,8 +67,19 @@ export async function bindRecoverySession(db: Kysely<DB>, link: OneTimeLink, ses
   return Number(result.numUpdatedRows) === 1 || link.session_id === sessionId;
 }
 
-export async function markResetFactorVerified(db: Kysely<DB>, link: OneTimeLink, sessionId: string, nowMs: number): Promise<void> {
-  await db.updateTable("one_time_links").set({ factor_verified_at: nowMs }).where("id", "=", link.id).where("session_id", "=", sessionId).where("used_at", "is", null).execute();
+/**
+ * The session that just proved the second factor takes the link (compare-and-set): a wrong code
+ * changes nothing about the link, and of two sessions proving it at once exactly one wins.
+ */
+export async function markResetFactorVerified(db: Kysely<DB>, link: OneTimeLink, sessionId: string, nowMs: number): Promise<boolean> {
+  const result = await db
+    .updateTable("one_time_links")
+    .set({ session_id: sessionId, factor_verified_at: nowMs })
+    .where("id", "=", link.id)
+    .where("used_at", "is", null)
+    .where("factor_verified_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /**

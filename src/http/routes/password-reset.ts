@@ -35,7 +35,7 @@ export function passwordResetRoutes(deps: AppDeps) {
   const base = (request: FastifyRequest<Params>) => `/reset-password/${encodeURIComponent(request.params.token)}`;
 
   /** The recovery session of this browser for this link's user, created when a step needs one. */
-  async function recoverySession(request: FastifyRequest<Params>, reply: FastifyReply, link: OneTimeLink): Promise<string | null> {
+  async function recoverySession(request: FastifyRequest<Params>, reply: FastifyReply, link: OneTimeLink, bind = true): Promise<string | null> {
     const auth = request.auth;
     let sessionId = auth?.session.stage === "recovery" && auth.user.id === link.user_id ? auth.session.id : null;
     if (!sessionId) {
@@ -43,6 +43,7 @@ export function passwordResetRoutes(deps: AppDeps) {
       setSessionCookie(reply, config, created.token);
       sessionId = created.session.id;
     }
+    if (!bind) return sessionId;
     return (await bindRecoverySession(db, link, sessionId)) ? sessionId : null;
   }
 
@@ -99,12 +100,13 @@ export function passwordResetRoutes(deps: AppDeps) {
       if (!state.factor) return reply.redirect(base(request), 303);
       const input = readCode(request.body);
       if (!input.ok) return factorPage(request, reply, state.link, state.factor, input.message, input.status);
-      const sessionId = await recoverySession(request, reply, state.link);
+      // The link is bound to this session only once its code is right (markResetFactorVerified).
+      const sessionId = await recoverySession(request, reply, state.link, false);
       if (!sessionId) return sendMessagePage(request, reply, config, gone);
       if (!(await takeSessionCodeAttempt(db, sessionId))) return factorPage(request, reply, state.link, state.factor, MESSAGES.tooManyCodes, 429);
       const result = await verifyActiveFactorCode(db, deps, { factor: state.factor, sessionId, smsPurpose: "password_reset", code: input.code, meta: requestMeta(request) });
       if (!result.ok) return factorPage(request, reply, state.link, state.factor, codeErrorMessage(result.error), codeErrorStatus(result.error));
-      await markResetFactorVerified(db, state.link, sessionId, clock.nowMs());
+      if (!(await markResetFactorVerified(db, state.link, sessionId, clock.nowMs()))) return sendMessagePage(request, reply, config, gone);
       return reply.redirect(base(request), 303);
     });
 
