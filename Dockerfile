@@ -1,15 +1,19 @@
 # Gatehouse: a multi-stage image with production dependencies only, run as a non-root user.
 # Build: docker build -t gatehouse .     Run: see compose.yaml and docs/deploy.md.
 
-# --- dependencies: compiled here (better-sqlite3, argon2 fall back to a source build without a prebuilt binary)
+# --- build: native modules compiled here (better-sqlite3, argon2 fall back to a source build without a
+# prebuilt binary), the TypeScript compiled to dist/, then the dev dependencies pruned
 FROM node:20-slim AS deps
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# tsx is a runtime dependency (bin/gatehouse.js loads the TypeScript sources through it): no build step.
-RUN npm ci --omit=dev --no-audit --no-fund \
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 # --- runtime: no compilers, no npm cache, no dev dependencies
@@ -21,7 +25,8 @@ WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --chown=root:root package.json ./
 COPY --chown=root:root bin ./bin
-COPY --chown=root:root src ./src
+# Only the compiled output: bin/gatehouse.js runs dist/ when there are no sources beside it.
+COPY --from=deps --chown=root:root /app/dist ./dist
 COPY --chown=root:root public ./public
 # The code stays owned by root (read-only to the app); only ./data (the embedded SQLite database
 # and its generated key, when no DATABASE_URL is given) is the app user's.

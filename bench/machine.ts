@@ -63,10 +63,14 @@ export function rssMiB(pid: number): number | null {
   }
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
-export function cpuSeconds(pid: number): number | null {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; with `mainThreadOnly`,
+ * only its main thread's (/proc/<pid>/task/<pid>/stat): Node's event loop, without libuv's threadpool
+ * (where argon2id runs) or V8's helper threads.
+ */
+export function cpuSeconds(pid: number, mainThreadOnly = false): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8");
     // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const ticksPerSecond = 100; // USER_HZ on Linux

@@ -1,8 +1,9 @@
 /** The servers under test, each a process of its own on 127.0.0.1, started and stopped by the orchestrator. */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { createServer, request } from "node:http";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { cpuSeconds, rssMiB } from "./machine.ts";
 
 export const HOST = "127.0.0.1";
@@ -22,7 +23,14 @@ export interface ServerProcess {
   coldStartMs: number;
   rssMiB(): number | null;
   cpuSeconds(): number | null;
+  /** CPU seconds of the main thread alone (the event loop). */
+  mainThreadCpuSeconds(): number | null;
   stop(): Promise<void>;
+}
+
+/** `npm run build`: the compiled JavaScript that production runs (dist/). */
+export async function buildProduction(): Promise<void> {
+  await promisify(execFile)("npm", ["run", "build", "--silent"], { cwd: REPO, timeout: 120_000 });
 }
 
 export async function freePort(): Promise<number> {
@@ -98,6 +106,7 @@ async function launch(args: string[], env: Record<string, string>, cwd: string, 
     coldStartMs,
     rssMiB: () => rssMiB(pid),
     cpuSeconds: () => cpuSeconds(pid),
+    mainThreadCpuSeconds: () => cpuSeconds(pid, true),
     stop: () => stopChild(child, exited),
   };
 }

@@ -27,6 +27,8 @@ export interface MeasuredLoad extends LoadResult {
   serverCores: number | null;
   /** Operations per CPU second of the server: the rate if it had had a core to itself. */
   perServerCoreSecond: number | null;
+  /** CPU of the server's main thread (the event loop) per operation, µs: the portal's own work, argon2id aside. */
+  mainThreadUsPerOp: number | null;
   /** Cores the load generator (this process) used meanwhile. */
   generatorCores: number;
   /** The server's peak resident memory during this load, MiB. */
@@ -118,7 +120,7 @@ export function renderMarkdown(report: Report): string {
     row(LOAD_LABELS[name], (_run, detail) => {
       const load = detail.loads[name];
       return load
-        ? `${fmt(load.perSecond)}/s · p50 ${ms(load.latencyP50Ms)} · p99 ${ms(load.latencyP99Ms)} · server ${load.serverCores?.toFixed(2) ?? "?"} cores = ${load.perServerCoreSecond === null ? "?" : fmt(load.perServerCoreSecond)}/core-s · RSS ≤ ${fmt(load.rssPeakMiB)} MiB`
+        ? `${fmt(load.perSecond)}/s · p50 ${ms(load.latencyP50Ms)} · p99 ${ms(load.latencyP99Ms)} · server ${load.serverCores?.toFixed(2) ?? "?"} cores = ${load.perServerCoreSecond === null ? "?" : fmt(load.perServerCoreSecond)}/core-s · event loop ${load.mainThreadUsPerOp === null ? "?" : fmt(load.mainThreadUsPerOp)} µs/op · RSS ≤ ${fmt(load.rssPeakMiB)} MiB`
         : "—";
     }),
   );

@@ -15,7 +15,7 @@ import { promisify } from "node:util";
 import { fetchCsrfPairs, fullSignInLoad, getLoad, type LoadResult, passwordLoad, totpStepLoad } from "./load.ts";
 import { BUSY_FRACTION, cpuBusyFraction, describeMachine } from "./machine.ts";
 import type { Argon2Result, MicroResult } from "./micro.ts";
-import { type ServerProcess, startGatehouse, startHelloWorld } from "./processes.ts";
+import { buildProduction, type ServerProcess, startGatehouse, startHelloWorld } from "./processes.ts";
 import { checkGoals, type LoadName, type MeasuredLoad, type Report, type RunDetails, type RunFigures, round, writeReport } from "./report.ts";
 import { type BenchDatabase, clientAddress, postgresBenchDatabase, sqliteBenchDatabase } from "./seed.ts";
 
@@ -33,6 +33,7 @@ const TOTP_STEP_COUNT = 2_000;
 const CSRF_JARS = 32;
 const DASHBOARD_SESSIONS = GET_CONNECTIONS;
 
+if (process.env.BENCH_CHEAP_ARGON2) throw new Error("BENCH_CHEAP_ARGON2 is for `npm run bench:profile` only");
 const started = performance.now();
 const live = new Set<{ stop(): Promise<void> }>();
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -50,11 +51,13 @@ async function measure<T extends LoadResult>(server: ServerProcess, work: () => 
   let rssPeak = server.rssMiB() ?? 0;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server.rssMiB() ?? 0)), 100);
   const serverBefore = server.cpuSeconds();
+  const mainBefore = server.mainThreadCpuSeconds();
   const selfBefore = process.cpuUsage();
   const t0 = performance.now();
   const result = await work();
   const wallS = (performance.now() - t0) / 1000;
   const serverAfter = server.cpuSeconds();
+  const mainAfter = server.mainThreadCpuSeconds();
   const self = process.cpuUsage(selfBefore);
   clearInterval(sampler);
   const serverCores = serverBefore !== null && serverAfter !== null ? (serverAfter - serverBefore) / wallS : null;
@@ -62,6 +65,7 @@ async function measure<T extends LoadResult>(server: ServerProcess, work: () => 
     ...result,
     serverCores: serverCores === null ? null : round(serverCores, 2),
     perServerCoreSecond: serverCores ? round(result.perSecond / serverCores, 1) : null,
+    mainThreadUsPerOp: mainBefore !== null && mainAfter !== null && result.ok > 0 ? round(((mainAfter - mainBefore) * 1e6) / result.ok, 0) : null,
     generatorCores: round((self.user + self.system) / 1e6 / wallS, 2),
     rssPeakMiB: round(rssPeak, 1),
   };
@@ -69,7 +73,7 @@ async function measure<T extends LoadResult>(server: ServerProcess, work: () => 
 
 function show(name: LoadName, load: MeasuredLoad): void {
   say(
-    `  ${name.padEnd(16)} ${load.perSecond.toFixed(1).padStart(9)}/s  p50 ${load.latencyP50Ms.toFixed(1)} ms  p99 ${load.latencyP99Ms.toFixed(1)} ms  failed ${load.failed}  server ${load.serverCores} cores (${load.perServerCoreSecond}/core-s), generator ${load.generatorCores}, server RSS peak ${load.rssPeakMiB} MiB`,
+    `  ${name.padEnd(16)} ${load.perSecond.toFixed(1).padStart(9)}/s  p50 ${load.latencyP50Ms.toFixed(1)} ms  p99 ${load.latencyP99Ms.toFixed(1)} ms  failed ${load.failed}  server ${load.serverCores} cores (${load.perServerCoreSecond}/core-s, event loop ${load.mainThreadUsPerOp} µs/op), generator ${load.generatorCores}, server RSS peak ${load.rssPeakMiB} MiB`,
   );
 }
 
@@ -148,7 +152,7 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
 
     // (a) then (b): argon2id alone on every core, then the password step through HTTP.
     const argon2 = await runMicro<Argon2Result>(["argon2"]);
-    say(`  argon2id         ${argon2.argon2PerSecondAllCores.toFixed(1).padStart(9)}/s on all cores (${argon2.argon2PerCpuSecond.toFixed(1)}/core-s)`);
+    say(`  argon2id         ${argon2.argon2PerSecondAllCores.toFixed(1).padStart(9)}/s on all cores, ${argon2.argon2Concurrency} at once (${argon2.argon2PerCpuSecond.toFixed(1)}/core-s)`);
     const signIn = { baseUrl: server.baseUrl, pairs, users: seeded.signInUsers, connections: SIGNIN_CONNECTIONS };
     await passwordLoad({ ...signIn, durationS: WARMUP_S });
     record("signin_password", await measure(server, () => passwordLoad({ ...signIn, durationS: LOAD_S })));
@@ -214,6 +218,11 @@ async function main(): Promise<void> {
   const busyBefore = await cpuBusyFraction();
   say(`Gatehouse benchmark: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; CPU ${percent(busyBefore)} busy before the start`);
   if ((busyBefore ?? 0) > BUSY_FRACTION) say("  note: other work is keeping this machine busy; absolute figures will be lower and noisier than on an idle one");
+
+  // Production runs the compiled JavaScript (bin/gatehouse.js picks it when it is current).
+  const buildStarted = performance.now();
+  await buildProduction();
+  say(`npm run build (dist/, as production runs it): ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
 
   say("(a, f) argon2id and TOTP limits, in a process of their own");
   const micro = await runMicro<MicroResult>([]);

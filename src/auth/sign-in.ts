@@ -26,16 +26,21 @@ export async function signInWithPassword(db: Kysely<DB>, deps: { clock: Clock; r
   const account = user ? await passwordAttempt(db, deps, user.id, meta) : null;
   const checkable = user?.password_hash && account?.allowed;
   const passwordOk = checkable ? await verifyPassword(user.password_hash!, password) : await verifyAgainstDummy(password);
-  if (passwordOk) await account!.succeeded();
-  else await account?.failed();
+  if (!passwordOk) await account?.failed();
   if (!user || !passwordOk || user.disabled_at !== null) {
+    if (passwordOk) await account!.succeeded();
     await ip.failed();
     const reason = !user ? "unknown_email" : !account?.allowed ? "locked" : user.disabled_at !== null ? "disabled" : "wrong_password";
     await recordAuditEvent(db, deps, { type: "signin.password_failed", actorUserId: null, subjectUserId: user?.id ?? null, ...meta, detail: { reason } });
     return { ok: false, reason: "invalid" };
   }
-  await ip.succeeded();
-  const { token, session } = await createSession(db, deps, user.id, { stage: "pending", meta });
-  await recordAuditEvent(db, deps, { type: "signin.password_succeeded", actorUserId: user.id, subjectUserId: user.id, ...meta });
+  // One commit for what a success writes: the failure slots given back, the session, the audit event.
+  const { token, session } = await db.transaction().execute(async (trx) => {
+    await account!.succeeded(trx);
+    await ip.succeeded(trx);
+    const opened = await createSession(trx, deps, user.id, { stage: "pending", meta });
+    await recordAuditEvent(trx, deps, { type: "signin.password_succeeded", actorUserId: user.id, subjectUserId: user.id, ...meta });
+    return opened;
+  });
   return { ok: true, token, session, user };
 }

@@ -26,46 +26,65 @@ export interface Reservation {
   freesAtMs: number;
 }
 
-export async function reserve(db: Kysely<DB>, deps: Deps, rule: ThrottleRule): Promise<Reservation> {
-  const now = deps.clock.nowMs();
+/** Records one event under `key` (its own statement, so its own commit); returns the row id. */
+export async function recordHit(db: Kysely<DB>, deps: Deps, key: string): Promise<string> {
   const id = newId(deps.random);
-  await db.deleteFrom("throttle_hits").where("key", "=", rule.key).where("at", "<=", now - rule.windowMs).execute();
-  await db.insertInto("throttle_hits").values({ id, key: rule.key, at: now }).execute();
-  const row = await db
+  await db.insertInto("throttle_hits").values({ id, key, at: deps.clock.nowMs() }).execute();
+  return id;
+}
+
+export interface HitWindow {
+  key: string;
+  /** Events strictly after this instant count. */
+  sinceMs: number;
+}
+
+export interface HitStats {
+  count: number;
+  oldestAtMs: number | null;
+  newestAtMs: number | null;
+}
+
+const NO_HITS: HitStats = { count: 0, oldestAtMs: null, newestAtMs: null };
+
+/** Count, oldest and newest event of each window, in one query (keys must differ). */
+export async function hitStats(db: Kysely<DB>, windows: HitWindow[]): Promise<(key: string) => HitStats> {
+  const rows = await db
     .selectFrom("throttle_hits")
-    .select((eb) => [eb.fn.countAll<number | string>().as("n"), eb.fn.min<number | string>("at").as("oldest")])
-    .where("key", "=", rule.key)
-    .where("at", ">", now - rule.windowMs)
-    .executeTakeFirstOrThrow();
-  return { id, count: Number(row.n), freesAtMs: Number(row.oldest ?? now) + rule.windowMs };
+    .select((eb) => ["key", eb.fn.countAll<number | string>().as("n"), eb.fn.min<number | string>("at").as("oldest"), eb.fn.max<number | string>("at").as("newest")])
+    .where((eb) => eb.or(windows.map((w) => eb.and([eb("key", "=", w.key), eb("at", ">", w.sinceMs)]))))
+    .groupBy("key")
+    .execute();
+  const stats = new Map(rows.map((row) => [row.key, { count: Number(row.n), oldestAtMs: row.oldest === null ? null : Number(row.oldest), newestAtMs: row.newest === null ? null : Number(row.newest) }]));
+  return (key) => stats.get(key) ?? NO_HITS;
 }
 
-export async function countHits(db: Kysely<DB>, key: string, sinceMs = 0): Promise<number> {
-  const row = await db.selectFrom("throttle_hits").select((eb) => eb.fn.countAll<number | string>().as("n")).where("key", "=", key).where("at", ">", sinceMs).executeTakeFirstOrThrow();
-  return Number(row.n);
+/** Forgets the events under `key` that have left a window of `windowMs`. */
+export async function pruneHits(db: Kysely<DB>, clock: Clock, key: string, windowMs: number): Promise<void> {
+  await db.deleteFrom("throttle_hits").where("key", "=", key).where("at", "<=", clock.nowMs() - windowMs).execute();
 }
 
-/** The oldest event under `key` since `sinceMs` (identifies one run of failures). */
-export async function oldestHitAt(db: Kysely<DB>, key: string, sinceMs: number): Promise<number | null> {
-  const row = await db.selectFrom("throttle_hits").select((eb) => eb.fn.min<number | string>("at").as("at")).where("key", "=", key).where("at", ">", sinceMs).executeTakeFirst();
-  return row?.at === null || row?.at === undefined ? null : Number(row.at);
+/**
+ * Records an event and counts the window with it in. The insert commits before the count, so of
+ * concurrent reservations the k-th to commit sees at least k events: none slips past a limit.
+ */
+export async function reserve(db: Kysely<DB>, deps: Deps, rule: ThrottleRule, options: { prune: boolean } = { prune: true }): Promise<Reservation> {
+  // A reservation that is usually given back (a success) leaves nothing to prune: its caller prunes on failure.
+  if (options.prune) await pruneHits(db, deps.clock, rule.key, rule.windowMs);
+  const id = await recordHit(db, deps, rule.key);
+  const now = deps.clock.nowMs();
+  const stats = (await hitStats(db, [{ key: rule.key, sinceMs: now - rule.windowMs }]))(rule.key);
+  return { id, count: stats.count, freesAtMs: (stats.oldestAtMs ?? now) + rule.windowMs };
 }
 
 /** Takes an event back: a success is not a failure (an office behind one address is never blocked). */
-export async function release(db: Kysely<DB>, reservation: Reservation): Promise<void> {
+export async function release(db: Kysely<DB>, reservation: Pick<Reservation, "id">): Promise<void> {
   await db.deleteFrom("throttle_hits").where("id", "=", reservation.id).execute();
 }
 
 /** Records one event and says whether the rule still allows it. */
 export async function hitThrottle(db: Kysely<DB>, deps: Deps, rule: ThrottleRule): Promise<boolean> {
   return (await reserve(db, deps, rule)).count <= rule.limit;
-}
-
-/** The end of the newest lock recorded under `key`, if it is still in force. */
-export async function lockedUntil(db: Kysely<DB>, clock: Clock, key: string, lockMs: number): Promise<number | null> {
-  const now = clock.nowMs();
-  const row = await db.selectFrom("throttle_hits").select((eb) => eb.fn.max<number | string>("at").as("at")).where("key", "=", key).where("at", ">", now - lockMs).executeTakeFirst();
-  return row?.at !== null && row?.at !== undefined ? Number(row.at) + lockMs : null;
 }
 
 /**

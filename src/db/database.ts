@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from "kysely";
 import type { DatabaseTarget } from "../config/config.ts";
 import type { DB } from "./schema.ts";
 
@@ -17,6 +17,33 @@ export interface Database {
 }
 
 const INT8_OID = 20;
+/** Distinct SQL texts the portal runs are a few hundred; beyond this the oldest prepared statement is dropped. */
+const STATEMENT_CACHE_SIZE = 1_000;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing was 11–13 % of an authenticated
+ * page's CPU (bench/README.md). The SQL text of a query is the same each time (only parameters
+ * change), so each text is prepared once. Safe: Kysely runs one query at a time on its one
+ * connection, and a statement is fully read (`all`/`run`) before the next query starts.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement) {
+        // Most recently used last, so the first key is the least recently used.
+        statements.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
+}
 
 export function openDatabase(target: DatabaseTarget, options: { poolSize?: number; searchPath?: string } = {}): Database {
   if (target.dialect === "sqlite") {
@@ -26,7 +53,7 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return {
       db,
       dialect: "sqlite",

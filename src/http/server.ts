@@ -10,7 +10,7 @@ import { registerRequestRateLimit } from "./request-rate-limit.ts";
 import { registerEmptyFormCheck } from "./form.ts";
 import { sendMessagePage } from "./render.ts";
 import { createMetrics, registerMetrics } from "./metrics.ts";
-import { registerRequestId, requestIdGenerator, requestLogSerializers } from "./request-log.ts";
+import { OneLinePerRequest, registerRequestId, requestIdGenerator, requestLogSerializers } from "./request-log.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { adminResetRoutes } from "./routes/admin-reset.ts";
@@ -49,6 +49,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
+    logController: new OneLinePerRequest(),
     genReqId: requestIdGenerator(config),
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -58,7 +59,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyFormbody);
   await app.register(fastifyCookie);
   await registerRequestRateLimit(app, config, deps.redis ?? null);
-  await registerSecurityHeaders(app, config);
+  registerSecurityHeaders(app, config);
   await registerCsrf(app, config);
   registerAuthGuard(app, deps, (auth) => secondFactorHome(deps, auth));
   registerEmptyFormCheck(app, (request, reply, message) => sendMessagePage(request, reply, config, { code: 400, heading: "That request could not be read", message }));

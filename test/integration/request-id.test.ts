@@ -12,7 +12,7 @@ describe("request ids", () => {
   const reqIdsOf = (records: Record<string, unknown>[], msg: string) => records.filter((r) => r.msg === msg).map((r) => r.reqId);
 
   it("every response names its request id, a fresh UUID each time, and every log line of the request carries it", async () => {
-    const logs = captureLogs("info");
+    const logs = captureLogs("debug");
     ctx = await createTestContext("sqlite", { logger: logs.logger });
     const first = await ctx.client().get("/login");
     const second = await ctx.client().request("GET", "/healthz", { headers: { "x-request-id": "chosen-by-the-client" } });
@@ -22,6 +22,19 @@ describe("request ids", () => {
     // Without TRUST_PROXY nobody vouches for the header: a client cannot choose what the logs say.
     expect(reqIdsOf(logs.records(), "incoming request")).toEqual(ids);
     expect(reqIdsOf(logs.records(), "request completed")).toEqual(ids);
+  });
+
+  it("at info level a request is one line, written when it is answered: method, redacted URL, status and time", async () => {
+    const logs = captureLogs("info");
+    ctx = await createTestContext("sqlite", { logger: logs.logger });
+    const response = await ctx.client().get("/reset-password/abcdefghijklmnopqrstuvwxyz0123456789ABCD?page=two");
+    const lines = logs.records().filter((r) => r.reqId === response.headers.get("x-request-id"));
+    expect(lines.map((r) => r.msg)).toEqual(["request completed"]);
+    const [line] = lines as [{ req: { method: string; url: string }; res: { statusCode: number }; responseTime: number }];
+    expect(line.req.method).toBe("GET");
+    expect(line.req.url).toBe("/reset-password/[redacted]?page=two");
+    expect(line.res.statusCode).toBe(response.status);
+    expect(line.responseTime).toBeGreaterThanOrEqual(0);
   });
 
   it("behind a trusted proxy (TRUST_PROXY) the proxy's X-Request-Id is used and echoed; a malformed one is replaced", async () => {

@@ -52,7 +52,8 @@ describe("gatehouse serve: start-up and shutdown", () => {
   });
 
   it("on SIGTERM it stops accepting, finishes the request in flight, and exits 0", async () => {
-    server = await startServeProcess(env);
+    // "incoming request" is a debug line (info has one line per request, when it is answered).
+    server = await startServeProcess({ ...env, LOG_LEVEL: "debug" });
     const browser = new HttpClient(server.baseUrl);
     const csrf = csrfTokenOf((await browser.get("/login")).body);
     const cookie = `gatehouse_csrf=${browser.cookie("gatehouse_csrf")}`;
@@ -60,7 +61,7 @@ describe("gatehouse serve: start-up and shutdown", () => {
     const agent = new Agent({ keepAlive: true });
     const body = new URLSearchParams({ _csrf: csrf, email: "nobody@example.com", password: "a wrong passphrase" }).toString();
     const inFlight = startSlowPost(server.baseUrl, "/login", body, { cookie }, agent);
-    // Fastify logs "incoming request" once the headers are in: the body is still on its way.
+    // "incoming request" is logged once the headers are in: the body is still on its way.
     await server.logRecord("incoming request", (record) => (record.req as { method?: string } | undefined)?.method === "POST");
 
     server.child.kill("SIGTERM");

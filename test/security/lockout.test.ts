@@ -105,4 +105,19 @@ describe.each(TEST_DIALECTS)("lockouts count failures, atomically, across sessio
     await ctx.flushMail();
     expect(ctx.outbox.list().filter((m) => m.to === user.email && m.body.includes("paused for 15 minutes"))).toHaveLength(1);
   });
+
+  it("a successful sign-in leaves no failure records behind, and failures out of their window are forgotten at the next failure", async () => {
+    const user = await ctx.createUser({ email: "ann@example.com" });
+    const hits = async () => (await ctx.testDb.database.db.selectFrom("throttle_hits").select("key").execute()).map((row) => row.key.replace(user.id, "<user>")).sort();
+    expect((await login(user.email, TEST_PASSWORD)).status).toBe(303);
+    expect(await hits()).toEqual([]);
+    for (let i = 0; i < 3; i += 1) expect((await login(user.email, `wrong guess ${i}`)).status).toBe(401);
+    expect(await hits()).toEqual([...Array(3).fill("login-ip:127.0.0.1"), ...Array(3).fill("pw-fail:<user>"), ...Array(3).fill("pw-streak:<user>")].sort());
+    ctx.clock.advance(PASSWORD_FAILURES.windowMs + 1);
+    expect((await login(user.email, "one more wrong guess")).status).toBe(401);
+    // The streak (consecutive failures, NIST SP 800-63B §5.2.2) is kept until a success; the windows are not.
+    expect(await hits()).toEqual(["login-ip:127.0.0.1", "pw-fail:<user>", ...Array(4).fill("pw-streak:<user>")].sort());
+    expect((await login(user.email, TEST_PASSWORD)).status).toBe(303);
+    expect(await hits()).toEqual(["login-ip:127.0.0.1", "pw-fail:<user>"]);
+  });
 });
