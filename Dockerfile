@@ -39,4 +39,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM (docker stop) drains requests in flight, closes the pool and exits 0 within 8 s.
 STOPSIGNAL SIGTERM
-CMD ["node", "bin/gatehouse.js", "serve"]
+# A smaller young generation keeps the heap ≈ 60–100 MiB lower under load at the same speed (bench/README.md).
+CMD ["node", "--max-semi-space-size=8", "bin/gatehouse.js", "serve"]

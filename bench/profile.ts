@@ -38,7 +38,7 @@ function ownerOf(url: string): string {
   const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (module) return module[1]!;
   if (url.startsWith("node:")) return "node core";
-  const own = /\/(src\/[^/]+|bench)\//.exec(url);
+  const own = /\/((?:src|dist)\/[^/]+|bench)\//.exec(url);
   return own ? own[1]! : url;
 }
 
