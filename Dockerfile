@@ -25,7 +25,7 @@ WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --chown=root:root package.json ./
 COPY --chown=root:root bin ./bin
-# Only the compiled output: bin/gatehouse.js runs dist/ when there are no sources beside it.
+# Only the compiled output: bin/gatehouse.cjs runs dist/ when there are no sources beside it.
 COPY --from=deps --chown=root:root /app/dist ./dist
 COPY --chown=root:root public ./public
 # The code stays owned by root (read-only to the app); only ./data (the embedded SQLite database
@@ -40,4 +40,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # SIGTERM (docker stop) drains requests in flight, closes the pool and exits 0 within 8 s.
 STOPSIGNAL SIGTERM
 # A smaller young generation keeps the heap ≈ 60–100 MiB lower under load at the same speed (bench/README.md).
-CMD ["node", "--max-semi-space-size=8", "bin/gatehouse.js", "serve"]
+CMD ["node", "--max-semi-space-size=8", "bin/gatehouse.cjs", "serve"]

@@ -72,7 +72,7 @@ export function startGatehouse(o: { databaseUrl: string; secretKey: string; work
       TRUST_PROXY: HOST,
     };
     const profile = o.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfileDir}`] : [];
-    return launch([...profile, ...PRODUCTION_NODE_FLAGS, `${REPO}bin/gatehouse.js`, "serve"], env, o.workDir, o.logPath, `http://${HOST}:${port}`, "/healthz");
+    return launch([...profile, ...PRODUCTION_NODE_FLAGS, `${REPO}bin/gatehouse.cjs`, "serve"], env, o.workDir, o.logPath, `http://${HOST}:${port}`, "/healthz");
   });
 }
 

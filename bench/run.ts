@@ -219,7 +219,7 @@ async function main(): Promise<void> {
   say(`Gatehouse benchmark: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; CPU ${percent(busyBefore)} busy before the start`);
   if ((busyBefore ?? 0) > BUSY_FRACTION) say("  note: other work is keeping this machine busy; absolute figures will be lower and noisier than on an idle one");
 
-  // Production runs the compiled JavaScript (bin/gatehouse.js picks it when it is current).
+  // Production runs the compiled JavaScript (bin/gatehouse.cjs picks it when it is current).
   const buildStarted = performance.now();
   await buildProduction();
   say(`npm run build (dist/, as production runs it): ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);

@@ -15,11 +15,13 @@ export const ARGON2ID_OPTIONS = {
 } as const;
 
 /**
- * At most one argon2id computation per core. Each holds 19 MiB and is memory-bound: with libuv's
- * default 4 threads on a 2-core machine, 4 at once verified 260 a second against 319 with 2 at once
- * (the cores' caches thrash), and held 40 MiB more (bench/README.md). The rest wait their turn in order.
+ * argon2id computations handed to libuv's threadpool at once: one per core, plus one waiting in the
+ * pool's queue so that a core that finishes picks up the next without waiting for the event loop.
+ * Each holds 19 MiB and is memory-bound: on 2 cores, 4 computing at once verified 260 a second against
+ * 319 with 2 (the caches thrash), so bin/gatehouse.cjs sizes the pool to the cores. The rest wait here,
+ * in order, without holding memory (bench/README.md).
  */
-const argon2Slots = pLimit(availableParallelism());
+const argon2Slots = pLimit(availableParallelism() + 1);
 
 /** argon2id computations running and waiting (for tests and operators' curiosity). */
 export function argon2Load(): { running: number; waiting: number; slots: number } {

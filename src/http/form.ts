@@ -4,7 +4,12 @@ import { z } from "zod";
 /** The most any single text field may hold before we refuse the form (passwords allow 128 characters). */
 export const FIELD_MAX_LENGTH = 1024;
 
-export const text = (max = FIELD_MAX_LENGTH) => z.string({ message: "must be text" }).max(max, { message: `must be at most ${max} characters` });
+/** Text a person typed: NUL never is, and PostgreSQL cannot store it (refused with a 400, not a 500). */
+export const text = (max = FIELD_MAX_LENGTH) =>
+  z
+    .string({ message: "must be text" })
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((value) => !value.includes("\u0000"), { message: "must not contain the character U+0000" });
 
 /** A form schema: known fields plus the CSRF token, and nothing else (unknown fields are refused). */
 export function formSchema<T extends z.ZodRawShape>(shape: T) {

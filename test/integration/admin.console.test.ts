@@ -43,6 +43,11 @@ describe.each(TEST_DIALECTS)("support console: search, user page and who may ent
     expect(escaped.body).toContain("Eve &lt;b&gt;Bold&lt;/b&gt;");
     expect(escaped.body).not.toContain("<b>Bold</b>");
     expect((await client.get("/admin?q=nobody-at-all")).body).toContain("No users match “nobody-at-all”.");
+    // A NUL is refused before the search (PostgreSQL cannot compare one: it was a 500 there).
+    const nul = await client.get("/admin?q=ann%00");
+    expect(nul.status).toBe(400);
+    expect(nul.body).toContain("Search without control characters.");
+    expect(resultEmails(nul.body)).toEqual([]);
 
     for (let n = 0; n < 55; n += 1) await ctx.createUser({ email: `bulk${String(n).padStart(2, "0")}@example.com`, name: `Bulk ${n}`, password: null });
     const many = await client.get("/admin?q=bulk");

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -8,18 +8,18 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 const PROJECT_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
- * bin/gatehouse.js in a project of its own whose entry points only say which one ran: the compiled
+ * bin/gatehouse.cjs in a project of its own whose entry points only say which one ran: the compiled
  * dist/cli/main.js or the TypeScript src/cli/main.ts (through tsx).
  */
-describe("the gatehouse launcher (bin/gatehouse.js)", () => {
+describe("the gatehouse launcher (bin/gatehouse.cjs)", () => {
   let dir: string;
   const at = (path: string, seconds: number) => utimesSync(join(dir, path), seconds, seconds);
-  const run = () => execFileSync(process.execPath, [join(dir, "bin/gatehouse.js")], { cwd: dir, encoding: "utf8" }).trim();
+  const run = (env: Record<string, string> = {}) => execFileSync(process.execPath, [join(dir, "bin/gatehouse.cjs")], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } }).trim();
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "gatehouse-launcher-"));
     mkdirSync(join(dir, "bin"));
-    copyFileSync(join(PROJECT_DIR, "bin/gatehouse.js"), join(dir, "bin/gatehouse.js"));
+    copyFileSync(join(PROJECT_DIR, "bin/gatehouse.cjs"), join(dir, "bin/gatehouse.cjs"));
     symlinkSync(join(PROJECT_DIR, "node_modules"), join(dir, "node_modules"));
     writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
     mkdirSync(join(dir, "src/cli"), { recursive: true });
@@ -51,5 +51,12 @@ describe("the gatehouse launcher (bin/gatehouse.js)", () => {
   it("runs the compiled output when only it was shipped (the container image has no sources)", () => {
     rmSync(join(dir, "src"), { recursive: true });
     expect(run()).toBe("compiled");
+  });
+
+  it("sizes libuv's threadpool (argon2id) to the cores before anything starts it, unless the operator set it", () => {
+    writeFileSync(join(dir, "dist/cli/main.js"), "console.log(process.env.UV_THREADPOOL_SIZE);\n");
+    at("dist/.built", 2_000);
+    expect(run()).toBe(String(availableParallelism()));
+    expect(run({ UV_THREADPOOL_SIZE: "6" })).toBe("6");
   });
 });

@@ -67,6 +67,12 @@ describe.each(TEST_DIALECTS)("bad input to /login gets a 4xx and changes nothing
     expect(response.body).toContain("The field password is missing.");
   });
 
+  it("a NUL character in a field (PostgreSQL cannot store one; found by the form fuzz)", async () => {
+    const response = await client.postForm("/login", { ...good(), email: "\u0000" });
+    expect(response.status).toBe(400);
+    expect(response.body).toContain("The field email must not contain the character U+0000.");
+  });
+
   it("malformed percent-encoding", async () => {
     const response = await client.request("POST", "/login", { body: `_csrf=${csrf}&email=%E0%A4%A&password=%`, headers: { "content-type": "application/x-www-form-urlencoded" } });
     expect(response.status).toBeGreaterThanOrEqual(400);

@@ -9,7 +9,7 @@ import type { TestDatabase } from "./databases.ts";
 // The real command, as `npx gatehouse` runs it. bin/ resolves src/ relative to itself, so the
 // child runs in the project directory; every path it writes comes from DATABASE_URL instead.
 const PROJECT_DIR = fileURLToPath(new URL("../..", import.meta.url));
-const BIN = join(PROJECT_DIR, "bin", "gatehouse.js");
+const BIN = join(PROJECT_DIR, "bin", "gatehouse.cjs");
 export const CLI_SECRET_KEY = randomBytes(32).toString("base64");
 const SPAWN_TIMEOUT_MS = 20_000;
 
@@ -21,7 +21,7 @@ export interface CliResult {
 }
 
 /**
- * Runs `node bin/gatehouse.js ...args` with only the variables given (nothing leaks in from the
+ * Runs `node bin/gatehouse.cjs ...args` with only the variables given (nothing leaks in from the
  * test runner's environment), and checks that no secret it was handed shows up in its output.
  */
 export async function runCli(args: string[], env: Record<string, string>, stdin = ""): Promise<CliResult> {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const PROJECT_DIR = fileURLToPath(new URL("../..", import.meta.url));
-const BIN = join(PROJECT_DIR, "bin", "gatehouse.js");
+const BIN = join(PROJECT_DIR, "bin", "gatehouse.cjs");
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -19,7 +19,7 @@ export interface ServeProcess {
 }
 
 /**
- * Starts the real `node bin/gatehouse.js serve` on a port the system picks (PORT=0), with only the
+ * Starts the real `node bin/gatehouse.cjs serve` on a port the system picks (PORT=0), with only the
  * variables given (nothing leaks in from the test runner), logging JSON at info level to stdout.
  */
 export async function startServeProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServeProcess> {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { text } from "../form.ts";
 import { SEARCH_QUERY_MAX_LENGTH, SEARCH_RESULT_LIMIT, searchUsers } from "../../auth/admin.ts";
 import { takeFlash } from "../../auth/session.ts";
 import { adminSearchBody } from "../../views/pages/admin-search.ts";
@@ -8,7 +9,8 @@ import type { AppDeps } from "../deps.ts";
 import { sendPage } from "../render.ts";
 import { sendAdminUserPage } from "./admin-user-page.ts";
 
-const searchQuery = z.strictObject({ q: z.string().optional() });
+// text(): a NUL in the query is refused (PostgreSQL cannot compare one: it was a 500 there).
+const searchQuery = z.strictObject({ q: text().optional() });
 
 /** The support console's read side: search, and one user's page. */
 export function adminRoutes(deps: AppDeps) {
@@ -20,11 +22,15 @@ export function adminRoutes(deps: AppDeps) {
       const auth = request.auth!;
       const parsed = searchQuery.safeParse(request.query ?? {});
       const query = parsed.success ? (parsed.data.q ?? "") : "";
-      const error = !parsed.success
-        ? "Search with the one field, Search users."
-        : query.length > SEARCH_QUERY_MAX_LENGTH
-          ? `Search with at most ${SEARCH_QUERY_MAX_LENGTH} characters.`
-          : null;
+      const problem = parsed.success ? (query.length > SEARCH_QUERY_MAX_LENGTH ? "too_big" : null) : (parsed.error.issues[0]?.code ?? "invalid");
+      const error =
+        problem === null
+          ? null
+          : problem === "too_big"
+            ? `Search with at most ${SEARCH_QUERY_MAX_LENGTH} characters.`
+            : problem === "custom"
+              ? "Search without control characters."
+              : "Search with the one field, Search users.";
       const results = error || query.trim() === "" ? null : await searchUsers(database.db, query);
       const flash = await takeFlash(database.db, auth.session);
       return sendPage(request, reply, config, {
