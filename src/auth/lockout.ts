@@ -4,7 +4,7 @@ import type { RandomSource } from "../crypto/random.ts";
 import type { DB } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
 import type { SessionMeta } from "./session.ts";
-import { clearKey, type HitStats, type HitWindow, hitStats, lockOnce, pruneHits, recordHit, release, reserve } from "./throttle.ts";
+import { clearKey, type HitStats, type HitWindow, hitStats, lockOnce, pruneHits, recordHits, releaseHits } from "./throttle.ts";
 
 const MINUTE = 60_000;
 
@@ -45,21 +45,26 @@ interface Rule {
 const noop = async () => {};
 const refused = (retryAtMs: number | null): Attempt => ({ allowed: false, retryAtMs, succeeded: noop, failed: noop });
 
-/** `refuse`: whether other counts fetched in the same query (`extra`) refuse the attempt anyway. */
-async function attempt(db: Kysely<DB>, deps: Deps, rule: Rule, extra: { windows: HitWindow[]; refuse: (stats: (key: string) => HitStats) => boolean } | null = null): Promise<Attempt> {
-  const slotId = await recordHit(db, deps, rule.failKey);
-  const now = deps.clock.nowMs();
-  const stats = await hitStats(db, [{ key: rule.failKey, sinceMs: now - rule.windowMs }, { key: rule.lockKey, sinceMs: now - rule.lockMs }, ...(extra?.windows ?? [])]);
+function windowsOf(rule: Rule, nowMs: number): HitWindow[] {
+  return [
+    { key: rule.failKey, sinceMs: nowMs - rule.windowMs },
+    { key: rule.lockKey, sinceMs: nowMs - rule.lockMs },
+  ];
+}
+
+/** Until when the counts refuse an attempt under `rule` (its own slot counted), or undefined if they allow it. */
+function refusalOf(rule: Rule, stats: (key: string) => HitStats, nowMs: number): number | undefined {
   const lockedAt = stats(rule.lockKey).newestAtMs;
-  const refusal = extra?.refuse(stats) ? null : lockedAt !== null ? lockedAt + rule.lockMs : stats(rule.failKey).count > rule.limit ? now + rule.lockMs : undefined;
-  if (refusal !== undefined) {
-    await release(db, { id: slotId });
-    return refused(refusal);
-  }
+  if (lockedAt !== null) return lockedAt + rule.lockMs;
+  return stats(rule.failKey).count > rule.limit ? nowMs + rule.lockMs : undefined;
+}
+
+/** An allowed attempt holding the failure slot `slotId`. */
+function allowedAttempt(db: Kysely<DB>, deps: Deps, rule: Rule, slotId: string): Attempt {
   return {
     allowed: true,
     retryAtMs: null,
-    succeeded: (executor = db) => release(executor, { id: slotId }),
+    succeeded: (executor = db) => releaseHits(executor, [slotId]),
     failed: async () => {
       // Counted again after the check: concurrent failures may each have seen another count.
       const since = deps.clock.nowMs() - rule.windowMs;
@@ -71,48 +76,69 @@ async function attempt(db: Kysely<DB>, deps: Deps, rule: Rule, extra: { windows:
   };
 }
 
-/** The password step of one account (in addition to the per-IP limit on /login). */
-export async function passwordAttempt(db: Kysely<DB>, deps: Deps, userId: string, meta: SessionMeta): Promise<Attempt> {
-  const streakKey = `pw-streak:${userId}`;
-  let streak = 0;
-  const inner = await attempt(
-    db,
-    deps,
-    {
-      failKey: `pw-fail:${userId}`,
-      lockKey: `pw-lock:${userId}`,
-      ...PASSWORD_FAILURES,
-      onLock: () => recordAuditEvent(db, deps, { type: "account.locked", actorUserId: null, subjectUserId: userId, ip: meta.ip, userAgent: meta.userAgent, detail: { step: "password" } }),
-    },
-    {
-      windows: [{ key: streakKey, sinceMs: 0 }],
-      // 100 consecutive failures: refused until the password is reset (NIST SP 800-63B §5.2.2).
-      refuse: (stats) => (streak = stats(streakKey).count) >= PASSWORD_STREAK_MAX,
-    },
-  );
-  if (!inner.allowed) return inner;
-  return {
-    ...inner,
-    succeeded: async (executor = db) => {
-      await inner.succeeded(executor);
-      if (streak > 0) await clearKey(executor, streakKey);
-    },
-    failed: async () => {
-      await inner.failed();
-      await recordHit(db, deps, streakKey);
-    },
-  };
+async function attempt(db: Kysely<DB>, deps: Deps, rule: Rule): Promise<Attempt> {
+  const [slotId] = await recordHits(db, deps, [rule.failKey]);
+  const now = deps.clock.nowMs();
+  const refusal = refusalOf(rule, await hitStats(db, windowsOf(rule, now)), now);
+  if (refusal === undefined) return allowedAttempt(db, deps, rule, slotId!);
+  await releaseHits(db, [slotId!]);
+  return refused(refusal);
 }
 
-/** Failed sign-ins from one address, across accounts. Successes are given back. */
-export async function loginIpAttempt(db: Kysely<DB>, deps: Deps, ip: string | null): Promise<Attempt> {
-  const key = `login-ip:${ip ?? "unknown"}`;
-  const slot = await reserve(db, deps, { key, ...LOGIN_IP_FAILURES }, { prune: false });
-  if (slot.count > LOGIN_IP_FAILURES.limit) {
-    await release(db, slot);
-    return refused(slot.freesAtMs);
+/** The password step's two limits: failures from the address (across accounts), and the account's own. */
+export interface PasswordStepAttempts {
+  /** When refused, the account was not looked at. */
+  ip: Attempt;
+  /** Null when the email names no account. */
+  account: Attempt | null;
+  /** A success: both slots given back and the account's streak of failures ended, in one statement. */
+  succeeded(executor?: Kysely<DB>): Promise<void>;
+}
+
+/**
+ * Reserves a failure slot under both limits with one insert, and reads every count that decides
+ * (address, account failures, lock, streak) with one query: the sign-in hot path (bench/README.md).
+ */
+export async function passwordStepAttempts(db: Kysely<DB>, deps: Deps, meta: SessionMeta, userId: string | null): Promise<PasswordStepAttempts> {
+  const ipKey = `login-ip:${meta.ip ?? "unknown"}`;
+  const rule: Rule | null =
+    userId === null
+      ? null
+      : {
+          failKey: `pw-fail:${userId}`,
+          lockKey: `pw-lock:${userId}`,
+          ...PASSWORD_FAILURES,
+          onLock: () => recordAuditEvent(db, deps, { type: "account.locked", actorUserId: null, subjectUserId: userId, ip: meta.ip, userAgent: meta.userAgent, detail: { step: "password" } }),
+        };
+  const streakKey = `pw-streak:${userId}`;
+  const [ipSlot, accountSlot] = await recordHits(db, deps, rule ? [ipKey, rule.failKey] : [ipKey]);
+  const now = deps.clock.nowMs();
+  const stats = await hitStats(db, [{ key: ipKey, sinceMs: now - LOGIN_IP_FAILURES.windowMs }, ...(rule ? [...windowsOf(rule, now), { key: streakKey, sinceMs: 0 }] : [])]);
+  const fromIp = stats(ipKey);
+  if (fromIp.count > LOGIN_IP_FAILURES.limit) {
+    await releaseHits(db, accountSlot ? [ipSlot!, accountSlot] : [ipSlot!]);
+    return { ip: refused((fromIp.oldestAtMs ?? now) + LOGIN_IP_FAILURES.windowMs), account: null, succeeded: noop };
   }
-  return { allowed: true, retryAtMs: null, succeeded: (executor = db) => release(executor, slot), failed: () => pruneHits(db, deps.clock, key, LOGIN_IP_FAILURES.windowMs) };
+  const ip: Attempt = { allowed: true, retryAtMs: null, succeeded: (executor = db) => releaseHits(executor, [ipSlot!]), failed: () => pruneHits(db, deps.clock, ipKey, LOGIN_IP_FAILURES.windowMs) };
+  if (!rule) return { ip, account: null, succeeded: ip.succeeded };
+  // 100 consecutive failures: refused until the password is reset (NIST SP 800-63B §5.2.2).
+  const streak = stats(streakKey).count;
+  const refusal = streak >= PASSWORD_STREAK_MAX ? null : refusalOf(rule, stats, now);
+  if (refusal !== undefined) {
+    await releaseHits(db, [accountSlot!]);
+    return { ip, account: refused(refusal), succeeded: ip.succeeded };
+  }
+  const endStreak = streak > 0 ? [streakKey] : [];
+  const inner = allowedAttempt(db, deps, rule, accountSlot!);
+  const account: Attempt = {
+    ...inner,
+    succeeded: (executor = db) => releaseHits(executor, [accountSlot!], endStreak),
+    failed: async () => {
+      await inner.failed();
+      await recordHits(db, deps, [streakKey]);
+    },
+  };
+  return { ip, account, succeeded: (executor = db) => releaseHits(executor, [ipSlot!, accountSlot!], endStreak) };
 }
 
 /** Second-factor codes of one account (app, SMS, reset code), across all its sessions and addresses. */

@@ -3,7 +3,7 @@ import type { Clock } from "../clock.ts";
 import type { RandomSource } from "../crypto/random.ts";
 import type { DB, Session, User } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
-import { loginIpAttempt, passwordAttempt } from "./lockout.ts";
+import { passwordStepAttempts } from "./lockout.ts";
 import { verifyAgainstDummy, verifyPassword } from "./password.ts";
 import { createSession, type SessionMeta } from "./session.ts";
 import { findUserByEmail } from "./user.ts";
@@ -20,10 +20,10 @@ export type PasswordSignInResult =
  * response cannot tell them apart. Success opens a session that is only *pending* its second factor.
  */
 export async function signInWithPassword(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, email: string, password: string, meta: SessionMeta): Promise<PasswordSignInResult> {
-  const ip = await loginIpAttempt(db, deps, meta.ip);
-  if (!ip.allowed) return { ok: false, reason: "ip_throttled", retryAtMs: ip.retryAtMs! };
   const user = await findUserByEmail(db, email);
-  const account = user ? await passwordAttempt(db, deps, user.id, meta) : null;
+  const attempts = await passwordStepAttempts(db, deps, meta, user?.id ?? null);
+  const { ip, account } = attempts;
+  if (!ip.allowed) return { ok: false, reason: "ip_throttled", retryAtMs: ip.retryAtMs! };
   const checkable = user?.password_hash && account?.allowed;
   const passwordOk = checkable ? await verifyPassword(user.password_hash!, password) : await verifyAgainstDummy(password);
   if (!passwordOk) await account?.failed();
@@ -36,8 +36,7 @@ export async function signInWithPassword(db: Kysely<DB>, deps: { clock: Clock; r
   }
   // One commit for what a success writes: the failure slots given back, the session, the audit event.
   const { token, session } = await db.transaction().execute(async (trx) => {
-    await account!.succeeded(trx);
-    await ip.succeeded(trx);
+    await attempts.succeeded(trx);
     const opened = await createSession(trx, deps, user.id, { stage: "pending", meta });
     await recordAuditEvent(trx, deps, { type: "signin.password_succeeded", actorUserId: user.id, subjectUserId: user.id, ...meta });
     return opened;

@@ -26,11 +26,12 @@ export interface Reservation {
   freesAtMs: number;
 }
 
-/** Records one event under `key` (its own statement, so its own commit); returns the row id. */
-export async function recordHit(db: Kysely<DB>, deps: Deps, key: string): Promise<string> {
-  const id = newId(deps.random);
-  await db.insertInto("throttle_hits").values({ id, key, at: deps.clock.nowMs() }).execute();
-  return id;
+/** Records one event under each key, in one statement (one commit); returns the row ids in order. */
+export async function recordHits(db: Kysely<DB>, deps: Deps, keys: string[]): Promise<string[]> {
+  const at = deps.clock.nowMs();
+  const rows = keys.map((key) => ({ id: newId(deps.random), key, at }));
+  await db.insertInto("throttle_hits").values(rows).execute();
+  return rows.map((row) => row.id);
 }
 
 export interface HitWindow {
@@ -71,15 +72,23 @@ export async function pruneHits(db: Kysely<DB>, clock: Clock, key: string, windo
 export async function reserve(db: Kysely<DB>, deps: Deps, rule: ThrottleRule, options: { prune: boolean } = { prune: true }): Promise<Reservation> {
   // A reservation that is usually given back (a success) leaves nothing to prune: its caller prunes on failure.
   if (options.prune) await pruneHits(db, deps.clock, rule.key, rule.windowMs);
-  const id = await recordHit(db, deps, rule.key);
+  const [id] = await recordHits(db, deps, [rule.key]);
   const now = deps.clock.nowMs();
   const stats = (await hitStats(db, [{ key: rule.key, sinceMs: now - rule.windowMs }]))(rule.key);
-  return { id, count: stats.count, freesAtMs: (stats.oldestAtMs ?? now) + rule.windowMs };
+  return { id: id!, count: stats.count, freesAtMs: (stats.oldestAtMs ?? now) + rule.windowMs };
 }
 
 /** Takes an event back: a success is not a failure (an office behind one address is never blocked). */
 export async function release(db: Kysely<DB>, reservation: Pick<Reservation, "id">): Promise<void> {
-  await db.deleteFrom("throttle_hits").where("id", "=", reservation.id).execute();
+  await releaseHits(db, [reservation.id]);
+}
+
+/** Takes events back by id, and forgets every event under `clearKeys`, in one statement. */
+export async function releaseHits(db: Kysely<DB>, ids: string[], clearKeys: string[] = []): Promise<void> {
+  await db
+    .deleteFrom("throttle_hits")
+    .where((eb) => eb.or([eb("id", "in", ids), ...(clearKeys.length ? [eb("key", "in", clearKeys)] : [])]))
+    .execute();
 }
 
 /** Records one event and says whether the rule still allows it. */

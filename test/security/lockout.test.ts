@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LOGIN_IP_FAILURES, PASSWORD_FAILURES, SECOND_FACTOR_FAILURES } from "../../src/auth/lockout.ts";
+import { clearPasswordFailures, LOGIN_IP_FAILURES, PASSWORD_FAILURES, PASSWORD_STREAK_MAX, SECOND_FACTOR_FAILURES } from "../../src/auth/lockout.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
@@ -119,5 +119,20 @@ describe.each(TEST_DIALECTS)("lockouts count failures, atomically, across sessio
     expect(await hits()).toEqual(["login-ip:127.0.0.1", "pw-fail:<user>", ...Array(4).fill("pw-streak:<user>")].sort());
     expect((await login(user.email, TEST_PASSWORD)).status).toBe(303);
     expect(await hits()).toEqual(["login-ip:127.0.0.1", "pw-fail:<user>"]);
+  });
+
+  it("a hundred consecutive wrong passwords, however slowly, refuse the password until it is reset (NIST SP 800-63B §5.2.2)", async () => {
+    const user = await ctx.createUser({ email: "ann@example.com" });
+    for (let round = 0; round < PASSWORD_STREAK_MAX / PASSWORD_FAILURES.limit; round += 1) {
+      for (let i = 0; i < PASSWORD_FAILURES.limit; i += 1) expect((await login(user.email, `wrong guess ${round}.${i}`)).status).toBe(401);
+      ctx.clock.advance(PASSWORD_FAILURES.lockMs + 1);
+    }
+    const hits = await ctx.testDb.database.db.selectFrom("throttle_hits").select("key").where("key", "=", `pw-streak:${user.id}`).execute();
+    expect(hits).toHaveLength(PASSWORD_STREAK_MAX);
+    expect((await login(user.email, TEST_PASSWORD)).status).toBe(401);
+    ctx.clock.advance(24 * 60 * MINUTE_MS);
+    expect((await login(user.email, TEST_PASSWORD)).status).toBe(401);
+    await clearPasswordFailures(ctx.testDb.database.db, user.id);
+    expect((await login(user.email, TEST_PASSWORD)).status).toBe(303);
   });
 });
