@@ -77,7 +77,9 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
     keyring: createKeyring(config.secretKeys),
     sms: options.sms ?? createConsoleSms({ log: silent, outbox, clock }),
     mailer,
-    mailQueue: createMailQueue({ db: testDb.database.db, mailer, clock, text: mailText(config), log: quiet, onDelivery: metrics.recordMail }),
+    // Delivery starts as soon as a form post is answered (production waits 200 ms to batch posts):
+    // tests that count the outbox between requests see each request's mail settle before the next.
+    mailQueue: createMailQueue({ db: testDb.database.db, mailer, clock, text: mailText(config), log: quiet, onDelivery: metrics.recordMail, kickDelayMs: 0 }),
     redis: options.redis ?? null,
     outbox,
     logger: options.logger ?? false,

@@ -21,6 +21,8 @@ export interface MailQueueOptions {
   clock: Clock;
   text: { portalName: string; supportContact: string; publicUrl: string };
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** How long kick() waits so that the posts of one moment share one look (default KICK_DELAY_MS; 0: at once). */
+  kickDelayMs?: number;
   /** Told of each delivery attempt (for /metrics); "abandoned" is a failure that will not be retried. */
   onDelivery?: (outcome: "sent" | "failed" | "abandoned") => void;
 }
@@ -41,6 +43,7 @@ export function createMailQueue(o: MailQueueOptions): MailQueue {
   let again = false;
   let timer: NodeJS.Timeout | null = null;
   let kickTimer: NodeJS.Timeout | null = null;
+  const kickDelayMs = o.kickDelayMs ?? KICK_DELAY_MS;
 
   async function compose(mail: OutgoingMail): Promise<{ to: string; subject: string; text: string } | null> {
     if (!mail.audit_event_id) return mail.to_address && mail.subject && mail.body !== null ? { to: mail.to_address, subject: mail.subject, text: mail.body } : null;
@@ -121,10 +124,11 @@ export function createMailQueue(o: MailQueueOptions): MailQueue {
   return {
     deliverDue: run,
     kick() {
+      if (kickDelayMs === 0) return void run();
       kickTimer ??= setTimeout(() => {
         kickTimer = null;
         void run();
-      }, KICK_DELAY_MS);
+      }, kickDelayMs);
     },
     async idle() {
       while (running) await running;
