@@ -4,7 +4,8 @@
  *     own verify() (not the portal's, which queues them one per core), with as many calls at once as
  *     there are cores and as libuv's 4 threads; the better of the two is the machine's limit;
  * (f) TOTP verifications a second on one core (verifyTotp, and with the AES-GCM decryption of the key).
- * With the argument `argon2`, only the all-cores argon2id figure (measured again next to each sign-in load).
+ * With the argument `argon2`, only the all-cores argon2id figure (measured again on each side of each
+ * sign-in load); `argon2 N`, only with N calls at once.
  */
 import { availableParallelism } from "node:os";
 import { verify } from "@node-rs/argon2";
@@ -71,9 +72,9 @@ const PASSWORD = "bench micro password 7";
  */
 const CONCURRENCIES = [...new Set([availableParallelism(), 4])];
 
-async function argon2AllCores(passwordHash: string): Promise<Argon2Result> {
+async function argon2AllCores(passwordHash: string, concurrencies = CONCURRENCIES): Promise<Argon2Result> {
   let best: Argon2Result = { argon2PerSecondAllCores: 0, argon2PerCpuSecond: 0, argon2Concurrency: 0 };
-  for (const concurrency of CONCURRENCIES) {
+  for (const concurrency of concurrencies) {
     await argon2Rate(passwordHash, PASSWORD, concurrency, ARGON2_WARMUP_MS);
     const rate = await argon2Rate(passwordHash, PASSWORD, concurrency, ARGON2_MEASURE_MS);
     if (rate.perSecond > best.argon2PerSecondAllCores) best = { argon2PerSecondAllCores: rate.perSecond, argon2PerCpuSecond: rate.perCpuSecond, argon2Concurrency: concurrency };
@@ -84,7 +85,9 @@ async function argon2AllCores(passwordHash: string): Promise<Argon2Result> {
 async function main(): Promise<void> {
   const passwordHash = await hashPassword(PASSWORD);
   if (process.argv[2] === "argon2") {
-    process.stdout.write(`${JSON.stringify(await argon2AllCores(passwordHash))}\n`);
+    // `argon2 N`: only with N calls at once (the best found at the start), to measure again quickly.
+    const only = Number(process.argv[3]);
+    process.stdout.write(`${JSON.stringify(await argon2AllCores(passwordHash, only > 0 ? [only] : CONCURRENCIES))}\n`);
     return;
   }
   const allCores = await argon2AllCores(passwordHash);

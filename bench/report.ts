@@ -38,8 +38,10 @@ export interface MeasuredLoad extends LoadResult {
 export interface RunDetails {
   database: "sqlite" | "postgres";
   loads: Partial<Record<LoadName, MeasuredLoad>>;
-  /** argon2id verifications per CPU second, measured just before the password load. */
+  /** argon2id verifications per CPU second, the mean of just before and just after the password load. */
   argon2PerCpuSecond: number;
+  /** argon2id verifications a second on all cores, just before and just after the password load. */
+  argon2BeforeAfter: [number, number];
   /** b/a per CPU second: password steps per server CPU second over argon2id verifications per CPU second. */
   signinRatioPerCpu: number | null;
   /** e/d per CPU second of each server. */
@@ -157,7 +159,8 @@ ${row("(g) cold start to first answered `/healthz`, ms (`cold_start_ms`)", (r) =
 
 argon2id at the configured parameters (m=19456 KiB, t=2, p=1), at the start of the run: ${fmt(micro.argon2PerSecondOneCore)}/s on one core
 (${fmt(micro.argon2MsPerVerify, 1)} ms each), ${fmt(micro.argon2PerSecondAllCores)}/s on the ${machine.cores} cores (the better of one call per core and libuv's default 4 at once: ${micro.argon2Concurrency})
-(${fmt(micro.argon2PerCpuSecond)} per CPU second). (a) in the table is measured again just before each (b), as (d) is just before each (e).
+(${fmt(micro.argon2PerCpuSecond)} per CPU second). (a) in the table is the mean of two measurements just before and just after each (b)
+(${details.map((d) => `${d.database} ${fmt(d.argon2BeforeAfter[0])} and ${fmt(d.argon2BeforeAfter[1])}`).join("; ")}); (d) is measured just before each (e).
 TOTP: \`verifyTotp\` alone ${fmt(micro.totpVerifyPerSecondOneCore)}/s on one core; with the AES-GCM decryption of the key
 (what the server does before it) ${fmt(micro.totpVerifyWithDecryptPerSecondOneCore)}/s.
 

@@ -3,9 +3,9 @@
  * Every server is a child process on 127.0.0.1; the load comes from autocannon in this process.
  * SQLite always; PostgreSQL too when BENCH_DATABASE_URL is set (a fresh schema, dropped afterwards).
  *
- * Each ratio's two sides are measured one right after the other (hello-world just before the
- * dashboard, argon2id just before the password step), so a machine shared with other work skews
- * both alike; the CPU each side used is recorded too (see bench/README.md).
+ * Each ratio's two sides are measured together (hello-world just before the dashboard, argon2id
+ * just before and just after the password step), so a machine shared with other work skews both
+ * alike; the CPU each side used is recorded too (see bench/README.md).
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -150,12 +150,22 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
     await getLoad({ ...dashboard, durationS: WARMUP_S });
     record("dashboard", await measure(server, () => getLoad({ ...dashboard, durationS: LOAD_S })));
 
-    // (a) then (b): argon2id alone on every core, then the password step through HTTP.
-    const argon2 = await runMicro<Argon2Result>(["argon2"]);
-    say(`  argon2id         ${argon2.argon2PerSecondAllCores.toFixed(1).padStart(9)}/s on all cores, ${argon2.argon2Concurrency} at once (${argon2.argon2PerCpuSecond.toFixed(1)}/core-s)`);
+    // (a) on both sides of (b): argon2id alone on every core just before and just after the password
+    // step through HTTP, and (a) is their mean, so a shared machine drifting meanwhile skews both alike.
+    const argon2Now = () => runMicro<Argon2Result>(["argon2", String(micro.argon2Concurrency)]);
     const signIn = { baseUrl: server.baseUrl, pairs, users: seeded.signInUsers, connections: SIGNIN_CONNECTIONS };
     await passwordLoad({ ...signIn, durationS: WARMUP_S });
+    const argon2Before = await argon2Now();
     record("signin_password", await measure(server, () => passwordLoad({ ...signIn, durationS: LOAD_S })));
+    const argon2After = await argon2Now();
+    const argon2: Argon2Result = {
+      argon2PerSecondAllCores: (argon2Before.argon2PerSecondAllCores + argon2After.argon2PerSecondAllCores) / 2,
+      argon2PerCpuSecond: (argon2Before.argon2PerCpuSecond + argon2After.argon2PerCpuSecond) / 2,
+      argon2Concurrency: micro.argon2Concurrency,
+    };
+    say(
+      `  argon2id         ${argon2.argon2PerSecondAllCores.toFixed(1).padStart(9)}/s on all cores, ${argon2.argon2Concurrency} at once: ${argon2Before.argon2PerSecondAllCores.toFixed(1)} before, ${argon2After.argon2PerSecondAllCores.toFixed(1)} after (${argon2.argon2PerCpuSecond.toFixed(1)}/core-s)`,
+    );
 
     // (f) over HTTP, then (c).
     const steps = { baseUrl: server.baseUrl, pairs, connections: SIGNIN_CONNECTIONS };
@@ -193,6 +203,7 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
       database: database.dialect,
       loads,
       argon2PerCpuSecond: round(argon2.argon2PerCpuSecond, 1),
+      argon2BeforeAfter: [round(argon2Before.argon2PerSecondAllCores, 1), round(argon2After.argon2PerSecondAllCores, 1)],
       signinRatioPerCpu: password.perServerCoreSecond ? round(password.perServerCoreSecond / argon2.argon2PerCpuSecond, 3) : null,
       dashboardRatioPerCpu: dash.perServerCoreSecond && hello.perServerCoreSecond ? round(dash.perServerCoreSecond / hello.perServerCoreSecond, 3) : null,
       totpStepHttpPerSecond: round(loads.totp_step_http!.perSecond, 1),

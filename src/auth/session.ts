@@ -1,8 +1,8 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Clock } from "../clock.ts";
 import { sha256Hex } from "../crypto/hash.ts";
 import { generateToken, type RandomSource } from "../crypto/random.ts";
-import type { DB, Session, SessionStage, User } from "../db/schema.ts";
+import type { DB, SecondFactorKind, Session, SessionStage, User } from "../db/schema.ts";
 import { newId } from "./ids.ts";
 
 // NIST SP 800-63B §4.2.3 (AAL2): reauthenticate after 30 minutes of inactivity and at least every 12 hours.
@@ -23,9 +23,17 @@ export interface SessionMeta {
   userAgent: string | null;
 }
 
+/** How the user proves the second factor now, without its secret (what pages show). */
+export interface ActiveMethod {
+  kind: SecondFactorKind;
+  phoneE164: string | null;
+}
+
 export interface ValidSession {
   session: Session;
   user: User;
+  /** As of the session lookup: a request that changes the method must read it again. */
+  activeMethod: ActiveMethod | null;
 }
 
 export interface NewSession {
@@ -67,6 +75,9 @@ export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: 
   const row = await db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
+    // The active method comes with the session (one query fewer on the pages that show it); a
+    // literal 'active' lets SQLite use the partial index on active factors.
+    .leftJoin("second_factors as active", (join) => join.onRef("active.user_id", "=", "sessions.user_id").on("active.status", "=", sql.lit("active")))
     .selectAll("sessions")
     .select([
       "users.email",
@@ -79,12 +90,14 @@ export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: 
       "users.last_sign_in_at",
       "users.previous_sign_in_at",
       "users.fallback_phone_e164",
+      "active.kind as active_kind",
+      "active.phone_e164 as active_phone_e164",
     ])
     .where("sessions.id", "=", id)
     .executeTakeFirst();
   if (!row) return null;
   const now = clock.nowMs();
-  const { email, email_normalized, display_name, role, password_hash, disabled_at, user_created_at, last_sign_in_at, previous_sign_in_at, fallback_phone_e164, ...session } = row;
+  const { email, email_normalized, display_name, role, password_hash, disabled_at, user_created_at, last_sign_in_at, previous_sign_in_at, fallback_phone_e164, active_kind, active_phone_e164, ...session } = row;
   if (isSessionExpired(session, now) || disabled_at !== null) {
     await deleteSession(db, id);
     return null;
@@ -94,7 +107,7 @@ export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: 
     session.last_seen_at = now;
   }
   const user: User = { id: session.user_id, email, email_normalized, display_name, role, password_hash, disabled_at, created_at: user_created_at, last_sign_in_at, previous_sign_in_at, fallback_phone_e164 };
-  return { session, user };
+  return { session, user, activeMethod: active_kind ? { kind: active_kind, phoneE164: active_phone_e164 } : null };
 }
 
 /**

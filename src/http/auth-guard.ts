@@ -4,7 +4,7 @@ import type { AppDeps } from "./deps.ts";
 import { clearSessionCookie, sessionCookieName } from "./session-cookie.ts";
 
 /** Where a session that has passed only the password must go: the second-factor pages. */
-export type SecondFactorHome = (auth: ValidSession) => Promise<string>;
+export type SecondFactorHome = (auth: ValidSession) => string;
 
 /**
  * Resolves the session on every request, then enforces the route's `access` (default: full).
@@ -28,11 +28,11 @@ async function enforceAccess(request: FastifyRequest, reply: FastifyReply, secon
   if (request.auth?.session.stage === "recovery" && access !== "recovery") request.auth = null;
   const auth = request.auth;
   if (request.is404) {
-    return auth?.session.stage === "pending" ? reply.redirect(await secondFactorHome(auth), 303) : undefined;
+    return auth?.session.stage === "pending" ? reply.redirect(secondFactorHome(auth), 303) : undefined;
   }
   if (access === "public" || access === "recovery") return undefined;
   if (!auth) return reply.redirect("/login", 303);
   if (access === "pending" && auth.session.stage === "full") return reply.redirect("/", 303);
-  if (access === "full" && auth.session.stage === "pending") return reply.redirect(await secondFactorHome(auth), 303);
+  if (access === "full" && auth.session.stage === "pending") return reply.redirect(secondFactorHome(auth), 303);
   return undefined;
 }

@@ -61,7 +61,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await registerRequestRateLimit(app, config, deps.redis ?? null);
   registerSecurityHeaders(app, config);
   await registerCsrf(app, config);
-  registerAuthGuard(app, deps, (auth) => secondFactorHome(deps, auth));
+  registerAuthGuard(app, deps, secondFactorHome);
   registerEmptyFormCheck(app, (request, reply, message) => sendMessagePage(request, reply, config, { code: 400, heading: "That request could not be read", message }));
   registerErrorHandlers(app, config);
   registerRequestId(app);

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { listAuditEventsFor } from "../../auth/audit.ts";
 import { maskPhone } from "../../auth/phone.ts";
-import { findActiveFactor } from "../../auth/second-factor.ts";
 import { takeFlash } from "../../auth/session.ts";
 import { dashboardBody } from "../../views/pages/dashboard.ts";
 import type { AppDeps } from "../deps.ts";
@@ -11,9 +10,9 @@ export function dashboardRoutes(deps: AppDeps) {
   const db = deps.database.db;
   return async (app: FastifyInstance) => {
     app.get("/", async (request, reply) => {
-      const { user, session } = request.auth!;
-      const [factor, flash, events] = await Promise.all([findActiveFactor(db, user.id), takeFlash(db, session), listAuditEventsFor(db, user.id, 10)]);
-      const method = !factor ? null : factor.kind === "totp" ? { kind: "totp" as const } : { kind: "sms" as const, maskedPhone: maskPhone(factor.phone_e164!) };
+      const { user, session, activeMethod } = request.auth!;
+      const [flash, events] = await Promise.all([takeFlash(db, session), listAuditEventsFor(db, user.id, 10)]);
+      const method = !activeMethod ? null : activeMethod.kind === "totp" ? { kind: "totp" as const } : { kind: "sms" as const, maskedPhone: maskPhone(activeMethod.phoneE164!) };
       return sendPage(request, reply, deps.config, {
         title: "Dashboard",
         status: flash,

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { maskPhone } from "../../auth/phone.ts";
-import { findActiveFactor } from "../../auth/second-factor.ts";
 import { takeFlash, type ValidSession } from "../../auth/session.ts";
 import { setupOptionsBody } from "../../views/pages/setup-options.ts";
 import { manageBody } from "../../views/pages/manage.ts";
@@ -9,8 +8,8 @@ import { sendPage } from "../render.ts";
 import { requireSetupAllowed } from "../setup-flow.ts";
 
 /** The page a pending session belongs on: the code prompt when a method exists, else the forced set-up. */
-export async function secondFactorHome(deps: AppDeps, auth: ValidSession): Promise<string> {
-  return (await findActiveFactor(deps.database.db, auth.user.id)) ? "/two-factor/verify" : "/two-factor/setup";
+export function secondFactorHome(auth: ValidSession): string {
+  return auth.activeMethod ? "/two-factor/verify" : "/two-factor/setup";
 }
 
 export function twoFactorRoutes(deps: AppDeps) {
@@ -18,14 +17,15 @@ export function twoFactorRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
     app.get("/two-factor", { config: { access: "session" } }, async (request, reply) => {
       const auth = request.auth!;
-      if (auth.session.stage === "pending") return reply.redirect(await secondFactorHome(deps, auth), 303);
-      const [active, flash] = await Promise.all([findActiveFactor(database.db, auth.user.id), takeFlash(database.db, auth.session)]);
+      if (auth.session.stage === "pending") return reply.redirect(secondFactorHome(auth), 303);
+      const active = auth.activeMethod;
+      const flash = await takeFlash(database.db, auth.session);
       const fallback = auth.user.fallback_phone_e164;
       return sendPage(request, reply, config, {
         title: "Manage Two-Factor Login",
         status: flash,
         body: (csrfToken) =>
-          manageBody({ csrfToken, active: active?.kind ?? null, maskedPhone: active?.phone_e164 ? maskPhone(active.phone_e164) : null, maskedFallback: fallback ? maskPhone(fallback) : null }),
+          manageBody({ csrfToken, active: active?.kind ?? null, maskedPhone: active?.phoneE164 ? maskPhone(active.phoneE164) : null, maskedFallback: fallback ? maskPhone(fallback) : null }),
       });
     });
 
