@@ -4,6 +4,7 @@ import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from "kysely";
 import type { DatabaseTarget } from "../config/config.ts";
+import { withPreparedStatements } from "./pg-prepared.ts";
 import type { DB } from "./schema.ts";
 
 export type Dialect = DatabaseTarget["dialect"];
@@ -74,7 +75,7 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
   });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
   return {
     db,
     dialect: "postgres",
