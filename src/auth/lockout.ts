@@ -14,7 +14,6 @@ export const PASSWORD_FAILURES = { limit: 10, windowMs: 15 * MINUTE, lockMs: 15 
 export const PASSWORD_STREAK_MAX = 100;
 export const LOGIN_IP_FAILURES = { limit: 50, windowMs: 15 * MINUTE };
 export const SECOND_FACTOR_FAILURES = { limit: 10, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE };
-const FOREVER_MS = 100 * 365 * 24 * 60 * MINUTE;
 
 type Deps = { clock: Clock; random: RandomSource };
 
