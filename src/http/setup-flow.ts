@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { applyFactorChange, type FactorChange } from "../auth/factor-change.ts";
-import { findActiveFactor, findPendingFactor, hasExpiredPendingFactor } from "../auth/second-factor.ts";
+import { findPendingFactor, hasExpiredPendingFactor } from "../auth/second-factor.ts";
 import { hasFreshSecondFactor, setFlash } from "../auth/step-up.ts";
 import type { SecondFactor, SecondFactorKind } from "../db/schema.ts";
 import { setupOptionsBody } from "../views/pages/setup-options.ts";
@@ -28,7 +28,8 @@ export function requireSetupAllowed(deps: AppDeps, then: StepUpTarget, continuin
       if (continuing && (await hasOwnPendingFactor(deps, auth.session.id, continuing))) return undefined;
       return reply.redirect(stepUpUrl(then), 303);
     }
-    if (await findActiveFactor(deps.database.db, auth.user.id)) return reply.redirect("/two-factor/verify", 303);
+    // A pending session with a method proves it; only one without may set one up.
+    if (auth.activeMethod) return reply.redirect("/two-factor/verify", 303);
     return undefined;
   };
 }
