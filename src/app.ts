@@ -10,7 +10,7 @@ import { createSmtpMail } from "./adapters/mail/smtp-mail.ts";
 import { createOutbox } from "./adapters/outbox.ts";
 import { createConsoleSms } from "./adapters/sms/console-sms.ts";
 import { createTwilioSms } from "./adapters/sms/twilio-sms.ts";
-import type { AppDeps } from "./http/deps.ts";
+import type { AppDeps } from "./deps.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { connectRedis } from "./http/request-rate-limit.ts";
 

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type CompletionOptions, completeSecondFactor } from "../auth/second-factor-sign-in.ts";
-import type { AppDeps } from "./deps.ts";
+import type { AppDeps } from "../deps.ts";
 import { requestMeta } from "./request-meta.ts";
 import { setSessionCookie } from "./session-cookie.ts";
 
