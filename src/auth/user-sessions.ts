@@ -1,11 +1,11 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
 import type { Clock } from "../clock.ts";
-import type { RandomSource } from "../crypto/random.ts";
 import type { DB, SessionStage } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
 import { deleteUserSessions, SESSION_IDLE_MS, type SessionMeta } from "./session.ts";
 
-type Deps = { clock: Clock; random: RandomSource };
+type Deps = CoreDeps;
 
 /** One of the user's own sessions as the Sessions page shows it: named by its handle, never its id. */
 export interface OwnSession {

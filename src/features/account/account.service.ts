@@ -1,11 +1,10 @@
+import type { CoreDeps } from "../../auth/deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../../clock.ts";
-import type { RandomSource } from "../../crypto/random.ts";
 import type { DB } from "../../db/schema.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { deleteUserSessions, type SessionMeta } from "../../auth/session.ts";
 
-type Deps = { clock: Clock; random: RandomSource };
+type Deps = CoreDeps;
 
 /**
  * A signed-in password change: the new hash, every other session ended (OWASP ASVS 3.3.3), the event

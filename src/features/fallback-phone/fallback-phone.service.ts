@@ -1,6 +1,5 @@
+import type { CoreDeps } from "../../auth/deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../../clock.ts";
-import type { RandomSource } from "../../crypto/random.ts";
 import type { DB } from "../../db/schema.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import type { SessionMeta } from "../../auth/session.ts";
@@ -18,7 +17,7 @@ export interface FallbackChange {
  * Saves (or removes) the verified fallback phone, records the event, and signs the user's other
  * sessions out (OWASP ASVS 5 §7.4.3: after a change to authentication factors). One transaction.
  */
-export async function changeFallbackPhone(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, change: FallbackChange): Promise<void> {
+export async function changeFallbackPhone(db: Kysely<DB>, deps: CoreDeps, change: FallbackChange): Promise<void> {
   const type = change.next === null ? "fallback.removed" : change.previous === null ? "fallback.added" : "fallback.changed";
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("users").set({ fallback_phone_e164: change.next }).where("id", "=", change.userId).execute();

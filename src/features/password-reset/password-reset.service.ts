@@ -1,6 +1,6 @@
+import type { CoreDeps } from "../../auth/deps.ts";
 import type { Kysely } from "kysely";
 import type { Clock } from "../../clock.ts";
-import type { RandomSource } from "../../crypto/random.ts";
 import type { DB, OneTimeLink } from "../../db/schema.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { clearPasswordFailures } from "../../auth/lockout.ts";
@@ -16,7 +16,7 @@ export const PASSWORD_RESET_TTL_MS = 30 * 60_000;
 export const FORGOT_PER_ADDRESS = { limit: 3, windowMs: 60 * 60_000 };
 export const FORGOT_PER_IP = { limit: 20, windowMs: 60 * 60_000 };
 
-type Deps = { clock: Clock; random: RandomSource };
+type Deps = CoreDeps;
 
 /**
  * Queues the e-mail with a one-time link when the address belongs to an active account. Returns

@@ -1,6 +1,5 @@
+import type { CoreDeps } from "../../auth/deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../../clock.ts";
-import type { RandomSource } from "../../crypto/random.ts";
 import type { DB, SecondFactor } from "../../db/schema.ts";
 import { type AuditEventType, recordAuditEvent } from "../../auth/audit.ts";
 import { activateFactor, findActiveFactor } from "../../auth/second-factor.ts";
@@ -21,7 +20,7 @@ export function describeChange(previous: SecondFactor | undefined, next: SecondF
  */
 export async function applyFactorChange(
   db: Kysely<DB>,
-  deps: { clock: Clock; random: RandomSource },
+  deps: CoreDeps,
   input: { factor: SecondFactor; totpStep: number | null; sessionId: string; meta: SessionMeta },
 ): Promise<FactorChange | null> {
   const { factor } = input;

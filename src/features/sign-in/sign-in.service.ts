@@ -1,6 +1,5 @@
+import type { CoreDeps } from "../../auth/deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../../clock.ts";
-import type { RandomSource } from "../../crypto/random.ts";
 import type { DB, Session, User } from "../../db/schema.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { passwordStepAttempts } from "../../auth/lockout.ts";
@@ -19,7 +18,7 @@ export type PasswordSignInResult =
  * password, locked after too many failures) returns the same value after the same argon2 work, so the
  * response cannot tell them apart. Success opens a session that is only *pending* its second factor.
  */
-export async function signInWithPassword(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, email: string, password: string, meta: SessionMeta): Promise<PasswordSignInResult> {
+export async function signInWithPassword(db: Kysely<DB>, deps: CoreDeps, email: string, password: string, meta: SessionMeta): Promise<PasswordSignInResult> {
   const user = await findUserByEmail(db, email);
   const attempts = await passwordStepAttempts(db, deps, meta, user?.id ?? null);
   const { ip, account } = attempts;

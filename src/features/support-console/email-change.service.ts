@@ -1,6 +1,5 @@
+import type { CoreDeps } from "../../auth/deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../../clock.ts";
-import type { RandomSource } from "../../crypto/random.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import type { DB } from "../../db/schema.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
@@ -10,7 +9,7 @@ import { queueMail } from "../../auth/outgoing-mail.ts";
 import { findUserByEmail } from "../../auth/user.ts";
 import type { AdminChange } from "./user-admin.service.ts";
 
-type Deps = { clock: Clock; random: RandomSource; portalName: string; supportContact: string };
+type Deps = CoreDeps & { portalName: string; supportContact: string };
 
 export type EmailChangeResult = "changed" | "unchanged" | "invalid_email" | "duplicate_email";
 

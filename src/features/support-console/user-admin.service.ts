@@ -1,6 +1,5 @@
+import type { CoreDeps } from "../../auth/deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../../clock.ts";
-import type { RandomSource } from "../../crypto/random.ts";
 import type { DB, Role, User } from "../../db/schema.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { createInvitedUser, type InviteResult } from "../../auth/invitation.ts";
@@ -8,7 +7,7 @@ import { deleteUserSessions, type SessionMeta } from "../../auth/session.ts";
 
 /** What support agents and administrators may do to other accounts, and the audited changes themselves. */
 
-type Deps = { clock: Clock; random: RandomSource };
+type Deps = CoreDeps;
 
 /** Who is acting in the console. */
 export type Agent = Pick<User, "id" | "role">;

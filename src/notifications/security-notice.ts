@@ -1,4 +1,4 @@
-import type { AuditEventType } from "./audit.ts";
+import type { AuditEventType } from "../auth/audit.ts";
 
 const WHAT_HAPPENED: Partial<Record<AuditEventType, string>> = {
   "two_factor.setup": "Two-factor sign-in was set up on your account.",
