@@ -12,6 +12,7 @@ import { checkReplacementPassword } from "../../http/forms/password-choice.ts";
 import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { requireFreshSecondFactor } from "../../http/guards/step-up.guard.ts";
+import { proven } from "../../http/guards/access.ts";
 
 const passwordForm = formSchema({ current: text(), password: text(), confirm: text() });
 const profileForm = formSchema({ name: text(200) });
@@ -30,7 +31,7 @@ export function accountRoutes(deps: AppDeps) {
     });
 
   const profilePage = async (request: FastifyRequest, reply: FastifyReply, o: { name?: string; error?: string | null; formError?: string | null }, code = 200) => {
-    const { user, session } = request.auth!;
+    const { user, session } = proven(request, "full");
     const flash = code === 200 ? await takeFlash(db, session) : null;
     return sendPage(request, reply, config, {
       title: "Profile",
@@ -48,7 +49,7 @@ export function accountRoutes(deps: AppDeps) {
     app.post("/account/password", fresh, async (request, reply) => {
       const parsed = parseForm(passwordForm, request.body);
       if (!parsed.ok) return passwordPage(request, reply, { form: parsed.message }, 400);
-      const { user, session } = request.auth!;
+      const { user, session } = proven(request, "full");
       const { current, password, confirm } = parsed.data;
       if (!user.password_hash || !(await verifyPassword(user.password_hash, current))) return passwordPage(request, reply, { current: "Your current password is not correct." }, 400);
       const errors = await checkReplacementPassword(user.password_hash, password, confirm);
@@ -65,7 +66,7 @@ export function accountRoutes(deps: AppDeps) {
       if (!parsed.ok) return profilePage(request, reply, { formError: parsed.message }, 400);
       const name = parseDisplayName(parsed.data.name);
       if (!name) return profilePage(request, reply, { name: parsed.data.name, error: "Enter a name of 1 to 100 characters." }, 400);
-      const { user, session } = request.auth!;
+      const { user, session } = proven(request, "full");
       if (name !== user.display_name) await changeDisplayName(db, deps, { userId: user.id, displayName: name, meta: requestMeta(request) });
       await setFlash(db, session.id, "Your profile has been saved.");
       return reply.redirect("/account/profile", 303);

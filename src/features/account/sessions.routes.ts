@@ -9,6 +9,7 @@ import { sendNotFound } from "../../http/errors.ts";
 import { emptyFormSchema, parseForm } from "../../http/forms/form.ts";
 import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
+import { proven } from "../../http/guards/access.ts";
 
 const PAGE = "/account/sessions";
 
@@ -22,7 +23,7 @@ export function sessionRoutes(deps: AppDeps) {
 
   return async (app: FastifyInstance) => {
     app.get(PAGE, async (request, reply) => {
-      const { user, session } = request.auth!;
+      const { user, session } = proven(request, "full");
       const [sessions, flash] = await Promise.all([listOwnSessions(db, deps.clock, user.id, session.id), takeFlash(db, session)]);
       return sendPage(request, reply, config, { title: "Sessions", status: flash, body: (csrfToken) => sessionsBody({ csrfToken, sessions }) });
     });
@@ -30,7 +31,7 @@ export function sessionRoutes(deps: AppDeps) {
     app.post(`${PAGE}/sign-out-others`, async (request, reply) => {
       const parsed = parseForm(emptyFormSchema, request.body);
       if (!parsed.ok) return badForm(request, reply, parsed.message);
-      const { user, session } = request.auth!;
+      const { user, session } = proven(request, "full");
       const count = await revokeOtherSessions(db, deps, { userId: user.id, currentSessionId: session.id, meta: requestMeta(request) });
       await setFlash(db, session.id, count === 1 ? "1 other session was signed out." : `${count} other sessions were signed out.`);
       return reply.redirect(PAGE, 303);
@@ -41,7 +42,7 @@ export function sessionRoutes(deps: AppDeps) {
       if (!isId(handle)) return sendNotFound(request, reply, config);
       const parsed = parseForm(emptyFormSchema, request.body);
       if (!parsed.ok) return badForm(request, reply, parsed.message);
-      const { user, session } = request.auth!;
+      const { user, session } = proven(request, "full");
       // Not one of this user's other sessions (another user's, this one, or already ended): the same 404.
       if (!(await revokeOwnSession(db, deps, { userId: user.id, currentSessionId: session.id, handle, meta: requestMeta(request) }))) return sendNotFound(request, reply, config);
       await setFlash(db, session.id, "The session was signed out.");

@@ -5,12 +5,13 @@ import { takeFlash } from "../../auth/session.ts";
 import { dashboardBody } from "./dashboard.view.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendPage } from "../../http/render.ts";
+import { proven } from "../../http/guards/access.ts";
 
 export function dashboardRoutes(deps: AppDeps) {
   const db = deps.database.db;
   return async (app: FastifyInstance) => {
     app.get("/", async (request, reply) => {
-      const { user, session, activeMethod } = request.auth!;
+      const { user, session, activeMethod } = proven(request, "full");
       const [flash, events] = await Promise.all([takeFlash(db, session), listAuditEventsFor(db, user.id, 10)]);
       const method = !activeMethod ? null : activeMethod.kind === "totp" ? { kind: "totp" as const } : { kind: "sms" as const, maskedPhone: maskPhone(activeMethod.phoneE164!) };
       return sendPage(request, reply, deps.config, {

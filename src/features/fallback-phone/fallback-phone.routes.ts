@@ -16,6 +16,7 @@ import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { requireFreshSecondFactor } from "../../http/guards/step-up.guard.ts";
+import { proven } from "../../http/guards/access.ts";
 
 const phoneForm = formSchema({ phone: text(64) });
 
@@ -28,7 +29,7 @@ export function fallbackRoutes(deps: AppDeps) {
     sendPage(request, reply, config, {
       title: "Fallback phone",
       code,
-      body: (csrfToken) => fallbackPhoneBody({ csrfToken, changing: request.auth!.user.fallback_phone_e164 !== null, ...o }),
+      body: (csrfToken) => fallbackPhoneBody({ csrfToken, changing: proven(request, "full").user.fallback_phone_e164 !== null, ...o }),
     });
 
   const codePage = (request: FastifyRequest, reply: FastifyReply, challenge: SmsChallenge, error: string | null, code = 200, notice: string | null = null) =>
@@ -51,7 +52,7 @@ export function fallbackRoutes(deps: AppDeps) {
     });
 
   const send = (request: FastifyRequest, phoneE164: string) =>
-    sendSmsCode(request, deps, { userId: request.auth!.user.id, sessionId: request.auth!.session.id, purpose: "fallback", phoneE164 });
+    sendSmsCode(request, deps, { userId: proven(request, "full").user.id, sessionId: proven(request, "full").session.id, purpose: "fallback", phoneE164 });
 
   return async (app: FastifyInstance) => {
     const fresh = { config: { access: "full" as const }, preHandler: requireFreshSecondFactor(deps, "fallback") };
@@ -64,7 +65,7 @@ export function fallbackRoutes(deps: AppDeps) {
       if (!form.ok) return phonePage(request, reply, { formError: form.message }, 400);
       const phone = parsePhoneNumber(form.data.phone);
       if (!phone.ok) return phonePage(request, reply, { phone: form.data.phone, error: PHONE_ERRORS[phone.reason] }, 400);
-      const active = await findActiveFactor(db, request.auth!.user.id);
+      const active = await findActiveFactor(db, proven(request, "full").user.id);
       if (active?.phone_e164 === phone.e164) return phonePage(request, reply, { phone: form.data.phone, error: MESSAGES.fallbackSameAsPrimary }, 400);
       const sent = await send(request, phone.e164);
       if (!sent.ok) return phonePage(request, reply, { phone: form.data.phone, formError: sent.message }, sent.status);
@@ -72,13 +73,13 @@ export function fallbackRoutes(deps: AppDeps) {
     });
 
     app.get("/two-factor/fallback/verify", full, async (request, reply) => {
-      const challenge = await findLatestChallenge(db, request.auth!.session.id, "fallback");
+      const challenge = await findLatestChallenge(db, proven(request, "full").session.id, "fallback");
       if (!challenge) return reply.redirect("/two-factor/fallback", 303);
       return codePage(request, reply, challenge, null);
     });
 
     app.post("/two-factor/fallback/resend", { config: { access: "full", emptyForm: true } }, async (request, reply) => {
-      const challenge = await findLatestChallenge(db, request.auth!.session.id, "fallback");
+      const challenge = await findLatestChallenge(db, proven(request, "full").session.id, "fallback");
       if (!challenge) return reply.redirect("/two-factor/fallback", 303);
       const sent = await send(request, challenge.phone_e164);
       if (!sent.ok) return sent.cooldown ? codePage(request, reply, challenge, null, sent.status, sent.message) : codePage(request, reply, challenge, sent.message, sent.status);
@@ -86,7 +87,7 @@ export function fallbackRoutes(deps: AppDeps) {
     });
 
     app.post("/two-factor/fallback/verify", full, async (request, reply) => {
-      const auth = request.auth!;
+      const auth = proven(request, "full");
       const challenge = await findLatestChallenge(db, auth.session.id, "fallback");
       if (!challenge) return reply.redirect("/two-factor/fallback", 303);
       const input = readCode(request.body);
@@ -104,7 +105,7 @@ export function fallbackRoutes(deps: AppDeps) {
     });
 
     app.post("/two-factor/fallback/remove", { config: { access: "full", emptyForm: true }, preHandler: requireFreshSecondFactor(deps, "manage") }, async (request, reply) => {
-      const auth = request.auth!;
+      const auth = proven(request, "full");
       if (auth.user.fallback_phone_e164 === null) return reply.redirect("/two-factor", 303);
       await changeFallbackPhone(db, deps, { userId: auth.user.id, sessionId: auth.session.id, previous: auth.user.fallback_phone_e164, next: null, meta: requestMeta(request) });
       await setFlash(db, auth.session.id, MESSAGES.fallbackRemoved);

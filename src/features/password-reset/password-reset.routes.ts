@@ -19,6 +19,7 @@ import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
+import { proven } from "../../http/guards/access.ts";
 
 const TITLE = "Reset your password";
 const passwordForm = formSchema({ password: text(), confirm: text() });
@@ -53,7 +54,7 @@ export function passwordResetRoutes(deps: AppDeps) {
     const action = `${base(request)}/verify`;
     if (factor.kind === "totp") return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => resetFactorCodeBody({ csrfToken, action, method: "totp", error }) });
     const maskedPhone = maskPhone(factor.phone_e164!);
-    const challenge = boundToMe(request, link) ? await findLatestChallenge(db, request.auth!.session.id, "password_reset") : undefined;
+    const challenge = boundToMe(request, link) ? await findLatestChallenge(db, proven(request, "recovery").session.id, "password_reset") : undefined;
     if (!challenge) return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => resetFactorSendBody({ csrfToken, action: `${base(request)}/send`, maskedPhone, error }) });
     return sendPage(request, reply, config, {
       title: TITLE,
@@ -119,7 +120,7 @@ export function passwordResetRoutes(deps: AppDeps) {
       const user = await findUserById(db, state.link.user_id!);
       const errors = await checkReplacementPassword(user?.password_hash ?? null, parsed.data.password, parsed.data.confirm);
       if (errors) return passwordPage(request, reply, errors, 400);
-      const sessionId = state.factor ? request.auth!.session.id : await recoverySession(request, reply, state.link);
+      const sessionId = state.factor ? proven(request, "recovery").session.id : await recoverySession(request, reply, state.link);
       if (!sessionId) return sendMessagePage(request, reply, config, gone);
       const passwordHash = await hashPassword(parsed.data.password);
       const done = await completePasswordReset(db, deps, { link: state.link, sessionId, factorRequired: state.factor !== undefined, passwordHash, meta: requestMeta(request) });

@@ -12,6 +12,7 @@ import { codeErrorMessage, codeErrorStatus, MESSAGES } from "../../views/code-me
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { sendVerifyPage } from "./verify-page.ts";
+import { proven } from "../../http/guards/access.ts";
 
 const resetForm = formSchema({ reset_code: text(64) });
 
@@ -24,20 +25,20 @@ export function resetRoutes(deps: AppDeps) {
   const db = database.db;
 
   async function dialog(request: FastifyRequest, reply: FastifyReply, reset: { error?: string | null; notice?: string | null }, code = 200) {
-    const factor = await findActiveFactor(db, request.auth!.user.id);
+    const factor = await findActiveFactor(db, proven(request, "pending").user.id);
     if (!factor) return reply.redirect("/two-factor/setup", 303);
     return sendVerifyPage(request, reply, deps, { factor, code, reset: { open: true, ...reset } });
   }
 
   const audit = (request: FastifyRequest, type: "two_factor.reset_requested" | "two_factor.reset_failed") => {
     const meta = requestMeta(request);
-    const userId = request.auth!.user.id;
+    const userId = proven(request, "pending").user.id;
     return recordAuditEvent(db, deps, { type, actorUserId: userId, subjectUserId: userId, ip: meta.ip, userAgent: meta.userAgent });
   };
 
   // Reset is for a user who has a method to lose: a session that already reset (or never set one up)
   // is in set-up, and may not send reset codes (SMS cost) or reset again.
-  const inSetup = async (request: FastifyRequest) => !(await findActiveFactor(db, request.auth!.user.id));
+  const inSetup = async (request: FastifyRequest) => !(await findActiveFactor(db, proven(request, "pending").user.id));
 
   return async (app: FastifyInstance) => {
     const opts = { config: { access: "pending" as const } };
@@ -47,7 +48,7 @@ export function resetRoutes(deps: AppDeps) {
 
     app.post("/two-factor/reset/send", { config: { access: "pending", emptyForm: true } }, async (request, reply) => {
       if (await inSetup(request)) return reply.redirect("/two-factor/setup", 303);
-      const auth = request.auth!;
+      const auth = proven(request, "pending");
       const fallback = auth.user.fallback_phone_e164;
       if (!fallback) return dialog(request, reply, {});
       const sent = await sendSmsCode(request, deps, { userId: auth.user.id, sessionId: auth.session.id, purpose: "reset", phoneE164: fallback });
@@ -58,7 +59,7 @@ export function resetRoutes(deps: AppDeps) {
 
     app.post("/two-factor/reset", opts, async (request, reply) => {
       if (await inSetup(request)) return reply.redirect("/two-factor/setup", 303);
-      const auth = request.auth!;
+      const auth = proven(request, "pending");
       const form = parseForm(resetForm, request.body);
       if (!form.ok) return dialog(request, reply, { error: form.message }, 400);
       const code = normalizeCode(form.data.reset_code);

@@ -8,6 +8,7 @@ import { verifyAppBody } from "./verify.view.ts";
 import type { AppDeps } from "../../deps.ts";
 import { MESSAGES } from "../../views/code-messages.ts";
 import { sendPage } from "../../http/render.ts";
+import { proven } from "../../http/guards/access.ts";
 
 export const VERIFY_TITLE = "Two-Factor Verification";
 
@@ -22,7 +23,7 @@ export interface VerifyPageState {
 
 /** "Two-Factor Verification" for the request's pending session, with the reset dialog. */
 export async function sendVerifyPage(request: FastifyRequest, reply: FastifyReply, deps: AppDeps, state: VerifyPageState): Promise<FastifyReply> {
-  const auth = request.auth!;
+  const auth = proven(request, "pending");
   const { factor } = state;
   const db = deps.database.db;
   const nowMs = deps.clock.nowMs();

@@ -13,6 +13,7 @@ import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { sendVerifyPage, VERIFY_TITLE } from "./verify-page.ts";
+import { proven } from "../../http/guards/access.ts";
 
 const TITLE = VERIFY_TITLE;
 
@@ -28,7 +29,7 @@ export function verifyRoutes(deps: AppDeps) {
     sendPage(request, reply, config, { title: TITLE, code: 429, body: (csrfToken) => tooManyCodesBody({ csrfToken, message: MESSAGES.tooManyCodes }) });
 
   async function refuse(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, message: string, code: number) {
-    const auth = request.auth!;
+    const auth = proven(request, "pending");
     const meta = requestMeta(request);
     await recordAuditEvent(db, deps, { type: "signin.second_factor_failed", actorUserId: auth.user.id, subjectUserId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent, detail: { method: factor.kind } });
     return page(request, reply, factor, message, code);
@@ -38,13 +39,13 @@ export function verifyRoutes(deps: AppDeps) {
     const opts = { config: { access: "pending" as const } };
 
     app.get("/two-factor/verify", opts, async (request, reply) => {
-      const factor = await findActiveFactor(db, request.auth!.user.id);
+      const factor = await findActiveFactor(db, proven(request, "pending").user.id);
       if (!factor) return reply.redirect("/two-factor/setup", 303);
       return page(request, reply, factor, null);
     });
 
     app.post("/two-factor/verify", opts, async (request, reply) => {
-      const auth = request.auth!;
+      const auth = proven(request, "pending");
       const factor = await findActiveFactor(db, auth.user.id);
       if (!factor) return reply.redirect("/two-factor/setup", 303);
       const input = readCode(request.body);
@@ -59,7 +60,7 @@ export function verifyRoutes(deps: AppDeps) {
     });
 
     app.post("/two-factor/verify/resend", { config: { access: "pending", emptyForm: true } }, async (request, reply) => {
-      const auth = request.auth!;
+      const auth = proven(request, "pending");
       const factor = await findActiveFactor(db, auth.user.id);
       if (factor?.kind !== "sms") return reply.redirect("/two-factor/verify", 303);
       const sent = await sendSmsCode(request, deps, { userId: auth.user.id, sessionId: auth.session.id, purpose: "signin", phoneE164: factor.phone_e164! });

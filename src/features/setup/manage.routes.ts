@@ -6,6 +6,7 @@ import { manageBody } from "./manage.view.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendPage } from "../../http/render.ts";
 import { requireSetupAllowed } from "./setup-flow.ts";
+import { proven } from "../../http/guards/access.ts";
 
 /** The page a pending session belongs on: the code prompt when a method exists, else the forced set-up. */
 export function secondFactorHome(auth: ValidSession): string {
@@ -16,7 +17,7 @@ export function twoFactorRoutes(deps: AppDeps) {
   const { config, database } = deps;
   return async (app: FastifyInstance) => {
     app.get("/two-factor", { config: { access: "session" } }, async (request, reply) => {
-      const auth = request.auth!;
+      const auth = proven(request, "session");
       if (auth.session.stage === "pending") return reply.redirect(secondFactorHome(auth), 303);
       const active = auth.activeMethod;
       const flash = await takeFlash(database.db, auth.session);
@@ -30,7 +31,7 @@ export function twoFactorRoutes(deps: AppDeps) {
     });
 
     app.get("/two-factor/setup", { config: { access: "pending" }, preHandler: requireSetupAllowed(deps, "manage") }, async (request, reply) => {
-      const flash = await takeFlash(database.db, request.auth!.session);
+      const flash = await takeFlash(database.db, proven(request, "session").session);
       return sendPage(request, reply, config, { title: "Manage Two-Factor Login", status: flash, body: (csrfToken) => setupOptionsBody({ csrfToken }) });
     });
   };

@@ -10,6 +10,7 @@ import type { AppDeps } from "../../deps.ts";
 import { MESSAGES } from "../../views/code-messages.ts";
 import { sendPage } from "../../http/render.ts";
 import { finishSetup, requireSetupAllowed, restartSetup } from "./setup-flow.ts";
+import { proven } from "../../http/guards/access.ts";
 
 /** Authenticator app set-up (RFC 6238): new secret → QR code and key → first code verifies it. */
 export function setupAppRoutes(deps: AppDeps) {
@@ -18,7 +19,7 @@ export function setupAppRoutes(deps: AppDeps) {
 
   async function showQr(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200) {
     const secret = readTotpSecret(deps.keyring, factor);
-    const uri = buildTotpUri({ issuer: config.portalName, accountName: request.auth!.user.email, secret });
+    const uri = buildTotpUri({ issuer: config.portalName, accountName: proven(request, "session").user.email, secret });
     const svg = await qrSvg(uri);
     return sendPage(request, reply, config, {
       title: "Set up your authenticator app",
@@ -34,22 +35,22 @@ export function setupAppRoutes(deps: AppDeps) {
     const opts = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-app", "totp") };
 
     app.post("/two-factor/setup/app", start, async (request, reply) => {
-      const auth = request.auth!;
+      const auth = proven(request, "session");
       await startTotpSetup(db, deps, auth.user.id, auth.session.id);
       return reply.redirect("/two-factor/setup/app", 303);
     });
 
     app.get("/two-factor/setup/app", opts, async (request, reply) => {
-      const factor = await findPendingFactor(db, clock, request.auth!.session.id, "totp");
+      const factor = await findPendingFactor(db, clock, proven(request, "session").session.id, "totp");
       if (!factor) {
-        if (await hasExpiredPendingFactor(db, clock, request.auth!.session.id, "totp")) return restart(request, reply, MESSAGES.setupExpired, 410);
+        if (await hasExpiredPendingFactor(db, clock, proven(request, "session").session.id, "totp")) return restart(request, reply, MESSAGES.setupExpired, 410);
         return reply.redirect("/two-factor/setup", 303);
       }
       return showQr(request, reply, factor, null);
     });
 
     app.post("/two-factor/setup/app/verify", opts, async (request, reply) => {
-      const auth = request.auth!;
+      const auth = proven(request, "session");
       const factor = await findPendingFactor(db, clock, auth.session.id, "totp");
       if (!factor) return restart(request, reply, MESSAGES.setupExpired, 410);
       const input = readCode(request.body);

@@ -10,6 +10,7 @@ import { MESSAGES } from "../../views/code-messages.ts";
 import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { type StepUpTarget, stepUpUrl } from "../../http/guards/step-up.guard.ts";
+import { proven } from "../../http/guards/access.ts";
 
 /**
  * Who may set up a method:
@@ -41,7 +42,7 @@ async function hasOwnPendingFactor(deps: AppDeps, sessionId: string, kind: Secon
 
 /** A set-up that cannot go on: say why where the user chooses a method again. */
 export async function restartSetup(request: FastifyRequest, reply: FastifyReply, deps: AppDeps, message: string, code: number): Promise<FastifyReply> {
-  const auth = request.auth!;
+  const auth = proven(request, "session");
   if (auth.session.stage === "full") {
     await setFlash(deps.database.db, auth.session.id, message);
     return reply.redirect("/two-factor", 303);
@@ -58,7 +59,7 @@ const CHANGE_MESSAGES: Record<FactorChange, (kind: SecondFactor["kind"]) => stri
 
 /** A set-up's first code is verified: a pending session signs in; a full one switches its method. */
 export async function finishSetup(request: FastifyRequest, reply: FastifyReply, deps: AppDeps, factor: SecondFactor, totpStep: number | null): Promise<FastifyReply> {
-  const auth = request.auth!;
+  const auth = proven(request, "session");
   if (auth.session.stage === "pending") return finishSecondFactor(request, reply, deps, { method: factor.kind, activate: { factor, totpStep }, flash: MESSAGES.setupDone });
   const change = await applyFactorChange(deps.database.db, deps, { factor, totpStep, sessionId: auth.session.id, meta: requestMeta(request) });
   if (change) await setFlash(deps.database.db, auth.session.id, CHANGE_MESSAGES[change](factor.kind));

@@ -12,6 +12,7 @@ import { MESSAGES } from "../../views/code-messages.ts";
 import { sendPage } from "../../http/render.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { finishSetup, requireSetupAllowed, restartSetup } from "./setup-flow.ts";
+import { proven } from "../../http/guards/access.ts";
 
 const phoneForm = formSchema({ phone: text(64) });
 const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile_or_fixed_line: MESSAGES.phoneNotMobile } as const;
@@ -25,7 +26,7 @@ export function setupSmsRoutes(deps: AppDeps) {
     sendPage(request, reply, config, { title: "Set up SMS codes", code, body: (csrfToken) => smsPhoneBody({ csrfToken, ...o }) });
 
   async function codePage(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200, notice: string | null = null) {
-    const challenge = await findLatestChallenge(db, request.auth!.session.id, "setup");
+    const challenge = await findLatestChallenge(db, proven(request, "session").session.id, "setup");
     return sendPage(request, reply, config, {
       title: "Enter the code we sent",
       code,
@@ -48,7 +49,7 @@ export function setupSmsRoutes(deps: AppDeps) {
   const restart = (request: FastifyRequest, reply: FastifyReply, message: string, code: number) => restartSetup(request, reply, deps, message, code);
 
   const sendFor = (request: FastifyRequest, factor: SecondFactor) =>
-    sendSmsCode(request, deps, { userId: factor.user_id, sessionId: request.auth!.session.id, purpose: "setup", phoneE164: factor.phone_e164! });
+    sendSmsCode(request, deps, { userId: factor.user_id, sessionId: proven(request, "session").session.id, purpose: "setup", phoneE164: factor.phone_e164! });
 
   return async (app: FastifyInstance) => {
     const opts = { config: { access: "session" as const }, preHandler: requireSetupAllowed(deps, "setup-sms") };
@@ -64,8 +65,8 @@ export function setupSmsRoutes(deps: AppDeps) {
       const phone = parsePhoneNumber(form.data.phone);
       if (!phone.ok) return phonePage(request, reply, { phone: form.data.phone, error: PHONE_ERRORS[phone.reason] }, 400);
       // The fallback phone must stay a different device, or losing one phone loses both.
-      if (phone.e164 === request.auth!.user.fallback_phone_e164) return phonePage(request, reply, { phone: form.data.phone, error: MESSAGES.primarySameAsFallback }, 400);
-      const auth = request.auth!;
+      if (phone.e164 === proven(request, "session").user.fallback_phone_e164) return phonePage(request, reply, { phone: form.data.phone, error: MESSAGES.primarySameAsFallback }, 400);
+      const auth = proven(request, "session");
       const factor = await startSmsSetup(db, deps, auth.user.id, auth.session.id, phone.e164);
       const sent = await sendFor(request, factor);
       if (!sent.ok) return phonePage(request, reply, { phone: form.data.phone, formError: sent.message }, sent.status);
@@ -73,16 +74,16 @@ export function setupSmsRoutes(deps: AppDeps) {
     });
 
     app.get("/two-factor/setup/sms/verify", continuing, async (request, reply) => {
-      const factor = await findPendingFactor(db, clock, request.auth!.session.id, "sms");
+      const factor = await findPendingFactor(db, clock, proven(request, "session").session.id, "sms");
       if (!factor) {
-        if (await hasExpiredPendingFactor(db, clock, request.auth!.session.id, "sms")) return restart(request, reply, MESSAGES.setupExpired, 410);
+        if (await hasExpiredPendingFactor(db, clock, proven(request, "session").session.id, "sms")) return restart(request, reply, MESSAGES.setupExpired, 410);
         return reply.redirect("/two-factor/setup/sms", 303);
       }
       return codePage(request, reply, factor, null);
     });
 
     app.post("/two-factor/setup/sms/resend", { ...continuing, config: { ...continuing.config, emptyForm: true } }, async (request, reply) => {
-      const factor = await findPendingFactor(db, clock, request.auth!.session.id, "sms");
+      const factor = await findPendingFactor(db, clock, proven(request, "session").session.id, "sms");
       if (!factor) return restart(request, reply, MESSAGES.setupExpired, 410);
       const sent = await sendFor(request, factor);
       if (!sent.ok) return sent.cooldown ? codePage(request, reply, factor, null, sent.status, sent.message) : codePage(request, reply, factor, sent.message, sent.status);
@@ -91,7 +92,7 @@ export function setupSmsRoutes(deps: AppDeps) {
     });
 
     app.post("/two-factor/setup/sms/verify", continuing, async (request, reply) => {
-      const auth = request.auth!;
+      const auth = proven(request, "session");
       const factor = await findPendingFactor(db, clock, auth.session.id, "sms");
       if (!factor) return restart(request, reply, MESSAGES.setupExpired, 410);
       const input = readCode(request.body);

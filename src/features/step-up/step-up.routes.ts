@@ -15,6 +15,7 @@ import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { parseStepUpQuery, type StepUpDestination, stepUpQueryString, stepUpReturnPath } from "../../http/guards/step-up.guard.ts";
+import { proven } from "../../http/guards/access.ts";
 
 const TITLE = "Confirm it's you";
 
@@ -29,7 +30,7 @@ export function stepUpRoutes(deps: AppDeps) {
     const purpose = to.then === "admin" ? { purpose: "admin" as const, cancelHref: stepUpReturnPath(to) } : {};
     if (factor.kind === "totp") return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => stepUpCodeBody({ csrfToken, action, method: "totp", error, ...purpose }) });
     const maskedPhone = maskPhone(factor.phone_e164!);
-    const challenge = await findLatestChallenge(db, request.auth!.session.id, "step_up");
+    const challenge = await findLatestChallenge(db, proven(request, "full").session.id, "step_up");
     const sendAction = `/two-factor/step-up/send?${stepUpQueryString(to)}`;
     if (!challenge) return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => stepUpSendBody({ csrfToken, action: sendAction, maskedPhone, error, ...purpose }) });
     return sendPage(request, reply, config, {
@@ -42,7 +43,7 @@ export function stepUpRoutes(deps: AppDeps) {
 
   /** Where the step-up leads: starting an app set-up is done here, in a POST, never on a GET. */
   async function proceed(request: FastifyRequest, reply: FastifyReply, to: StepUpDestination) {
-    const auth = request.auth!;
+    const auth = proven(request, "full");
     if (to.then === "setup-app") await startTotpSetup(db, deps, auth.user.id, auth.session.id);
     return reply.redirect(stepUpReturnPath(to), 303);
   }
@@ -52,14 +53,14 @@ export function stepUpRoutes(deps: AppDeps) {
 
     app.get("/two-factor/step-up", opts, async (request, reply) => {
       const to = parseStepUpQuery(request.query);
-      const factor = await findActiveFactor(db, request.auth!.user.id);
+      const factor = await findActiveFactor(db, proven(request, "full").user.id);
       if (!factor) return reply.redirect("/two-factor", 303);
       return page(request, reply, factor, to, null);
     });
 
     app.post("/two-factor/step-up/send", { config: { access: "full", emptyForm: true } }, async (request, reply) => {
       const to = parseStepUpQuery(request.query);
-      const auth = request.auth!;
+      const auth = proven(request, "full");
       const factor = await findActiveFactor(db, auth.user.id);
       if (factor?.kind !== "sms") return reply.redirect(`/two-factor/step-up?${stepUpQueryString(to)}`, 303);
       const sent = await sendSmsCode(request, deps, { userId: auth.user.id, sessionId: auth.session.id, purpose: "step_up", phoneE164: factor.phone_e164! });
@@ -69,7 +70,7 @@ export function stepUpRoutes(deps: AppDeps) {
 
     app.post("/two-factor/step-up", opts, async (request, reply) => {
       const to = parseStepUpQuery(request.query);
-      const auth = request.auth!;
+      const auth = proven(request, "full");
       const factor = await findActiveFactor(db, auth.user.id);
       if (!factor) return reply.redirect("/two-factor", 303);
       const input = readCode(request.body);

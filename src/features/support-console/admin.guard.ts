@@ -6,6 +6,7 @@ import type { User } from "../../db/schema.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendNotFound } from "../../http/errors.ts";
 import { sendMessagePage } from "../../http/render.ts";
+import { proven } from "../../http/guards/access.ts";
 
 /**
  * The support console's doors, run after the auth guard has required a full session (so a second
@@ -25,7 +26,7 @@ export function requireAdmin(deps: AppDeps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const refused = await staff(request, reply);
     if (refused !== undefined) return refused;
-    if (request.auth!.user.role === "admin") return undefined;
+    if (proven(request, "full").user.role === "admin") return undefined;
     return sendMessagePage(request, reply, deps.config, {
       code: 403,
       heading: "Administrators only",

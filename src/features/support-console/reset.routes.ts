@@ -12,6 +12,7 @@ import { sendMessagePage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { stepUpUrl } from "../../http/guards/step-up.guard.ts";
 import { sendAdminUserPage } from "./user-page.ts";
+import { proven } from "../../http/guards/access.ts";
 
 // Both optional so that a missing choice is a message next to the field, not "the form is malformed".
 const resetForm = formSchema({ identity_check: text(64).optional(), reason: text(2 * RESET_REASON_MAX_LENGTH).optional() });
@@ -29,7 +30,7 @@ export function adminResetRoutes(deps: AppDeps) {
   const { config, database, clock } = deps;
   return async (app: FastifyInstance) => {
     app.post("/admin/users/:id/reset-2fa", { config: { access: "full" }, preHandler: requireStaff(deps) }, async (request, reply) => {
-      const agent = request.auth!;
+      const agent = proven(request, "full");
       const target = await findTargetUser(deps, request, reply);
       if (!target) return reply;
       const userPage = `/admin/users/${target.id}`;

@@ -8,6 +8,7 @@ import { findTargetUser, requireStaff } from "./admin.guard.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendPage } from "../../http/render.ts";
 import { sendAdminUserPage } from "./user-page.ts";
+import { proven } from "../../http/guards/access.ts";
 
 // text(): a NUL in the query is refused (PostgreSQL cannot compare one: it was a 500 there).
 const searchQuery = z.strictObject({ q: text().optional() });
@@ -19,7 +20,7 @@ export function adminRoutes(deps: AppDeps) {
     const staff = { config: { access: "full" as const }, preHandler: requireStaff(deps) };
 
     app.get("/admin", staff, async (request, reply) => {
-      const auth = request.auth!;
+      const auth = proven(request, "full");
       const parsed = searchQuery.safeParse(request.query ?? {});
       const query = parsed.success ? (parsed.data.q ?? "") : "";
       const problem = parsed.success ? (query.length > SEARCH_QUERY_MAX_LENGTH ? "too_big" : null) : (parsed.error.issues[0]?.code ?? "invalid");
@@ -44,7 +45,7 @@ export function adminRoutes(deps: AppDeps) {
     app.get("/admin/users/:id", staff, async (request, reply) => {
       const target = await findTargetUser(deps, request, reply);
       if (!target) return reply;
-      const flash = await takeFlash(database.db, request.auth!.session);
+      const flash = await takeFlash(database.db, proven(request, "full").session);
       return sendAdminUserPage(request, reply, deps, target, { status: flash });
     });
   };

@@ -9,6 +9,7 @@ import type { ResetFormState } from "./user-actions.view.ts";
 import { adminUserBody } from "./user.view.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendPage } from "../../http/render.ts";
+import { proven } from "../../http/guards/access.ts";
 
 export interface UserPageOptions {
   code?: number;
@@ -21,7 +22,7 @@ export interface UserPageOptions {
 /** Renders a user's console page for the signed-in agent; forms that failed come back here with their errors. */
 export async function sendAdminUserPage(request: FastifyRequest, reply: FastifyReply, deps: AppDeps, target: User, options: UserPageOptions = {}): Promise<FastifyReply> {
   const db = deps.database.db;
-  const agent = request.auth!;
+  const agent = proven(request, "full");
   const [factor, sessions, events] = await Promise.all([findActiveFactor(db, target.id), listUserSessions(db, deps.clock, target.id), listSecurityEvents(db, target.id)]);
   return sendPage(request, reply, deps.config, {
     title: `${target.display_name} · Support console`,

@@ -11,6 +11,7 @@ import { emptyFormSchema, formSchema, parseForm, text } from "../../http/forms/f
 import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendAdminUserPage } from "./user-page.ts";
+import { proven } from "../../http/guards/access.ts";
 
 const createForm = formSchema({ email: text(320), name: text(200), role: text(16) });
 const roleForm = formSchema({ role: text(16) });
@@ -52,7 +53,7 @@ export function adminUserRoutes(deps: AppDeps) {
       const parsed = parseForm(createForm, request.body);
       if (!parsed.ok) return createPage(request, reply, { errors: { form: parsed.message } }, 400);
       const { email, name, role } = parsed.data;
-      const result = await inviteUser(db, deps, { agentId: request.auth!.user.id, email, displayName: name, role, meta: requestMeta(request) });
+      const result = await inviteUser(db, deps, { agentId: proven(request, "full").user.id, email, displayName: name, role, meta: requestMeta(request) });
       if (!result.ok) {
         const { field, message } = CREATE_ERRORS[result.error];
         return createPage(request, reply, { values: { email, name, role }, errors: { [field]: message } }, result.error === "duplicate_email" ? 409 : 400);
@@ -71,7 +72,7 @@ export function adminUserRoutes(deps: AppDeps) {
         if (!target) return reply;
         const parsed = parseForm(emptyFormSchema, request.body);
         if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, status: parsed.message });
-        const auth = request.auth!;
+        const auth = proven(request, "full");
         const result = await setUserDisabled(db, deps, { agentId: auth.user.id, userId: target.id, disabled: action === "disable", meta: requestMeta(request) });
         if (result === "own_account") return refuseSelf(request, reply, target.id);
         const done = action === "disable" ? `${target.display_name} was disabled and signed out everywhere.` : `${target.display_name} was enabled and can sign in again.`;
@@ -87,7 +88,7 @@ export function adminUserRoutes(deps: AppDeps) {
       if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, roleError: parsed.message });
       const { role } = parsed.data;
       if (!isRole(role)) return sendAdminUserPage(request, reply, deps, target, { code: 400, roleError: "Choose one of the roles." });
-      const auth = request.auth!;
+      const auth = proven(request, "full");
       const result = await changeUserRole(db, deps, { agentId: auth.user.id, userId: target.id, role, meta: requestMeta(request) });
       if (result === "own_account") return refuseSelf(request, reply, target.id);
       const words = ROLE_WORDS[role].toLowerCase();
@@ -100,7 +101,7 @@ export function adminUserRoutes(deps: AppDeps) {
       if (!target) return reply;
       const parsed = parseForm(emailForm, request.body);
       if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, emailForm: { value: target.email, error: parsed.message } });
-      const auth = request.auth!;
+      const auth = proven(request, "full");
       const change = { agentId: auth.user.id, userId: target.id, email: parsed.data.email, meta: requestMeta(request) };
       const result = await changeUserEmail(db, { ...deps, portalName: config.portalName, supportContact: config.supportContact }, change);
       if (result === "invalid_email" || result === "duplicate_email") {
