@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isId } from "../../auth/ids.ts";
 import { takeFlash } from "../../auth/session.ts";
 import { setFlash } from "../../auth/step-up.ts";
-import { listOwnSessions, revokeOtherSessions, revokeOwnSession } from "../../auth/user-sessions.ts";
+import { listLiveSessions, revokeOtherSessions, revokeOwnSession } from "../../auth/user-sessions.ts";
 import { sessionsBody } from "./sessions.view.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendNotFound } from "../../http/errors.ts";
@@ -24,7 +24,7 @@ export function sessionRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
     app.get(PAGE, async (request, reply) => {
       const { user, session } = proven(request, "full");
-      const [sessions, flash] = await Promise.all([listOwnSessions(db, deps.clock, user.id, session.id), takeFlash(db, session)]);
+      const [sessions, flash] = await Promise.all([listLiveSessions(db, deps.clock, user.id, session.id), takeFlash(db, session)]);
       return sendPage(request, reply, config, { title: "Sessions", status: flash, body: (csrfToken) => sessionsBody({ csrfToken, sessions }) });
     });
 

@@ -1,4 +1,4 @@
-import type { OwnSession } from "../../auth/user-sessions.ts";
+import type { LiveSession } from "../../auth/user-sessions.ts";
 import { describeDevice } from "../../views/device.ts";
 import { csrfInput } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
@@ -6,7 +6,7 @@ import { formatUtc } from "../../views/time.ts";
 
 export interface SessionsView {
   csrfToken: string;
-  sessions: OwnSession[];
+  sessions: LiveSession[];
 }
 
 /** "Sessions": where the user is signed in, with "Sign out" for each other session and for all of them. */
@@ -32,7 +32,7 @@ ${
 </div>`;
 }
 
-function sessionRow(csrfToken: string, s: OwnSession): SafeHtml {
+function sessionRow(csrfToken: string, s: LiveSession): SafeHtml {
   const deviceId = `session-${s.handle}`;
   const badges = [s.current ? html` <strong class="badge">This device</strong>` : null, s.stage === "full" ? null : html` <span class="badge">Signing in</span>`];
   return html`<tr>

@@ -1,7 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import type { Clock } from "../../clock.ts";
-import type { DB, Role, SessionStage } from "../../db/schema.ts";
-import { SESSION_IDLE_MS } from "../../auth/session.ts";
+import type { DB, Role, User } from "../../db/schema.ts";
 
 /** The support console's read side: finding users and what an agent may see about one. */
 
@@ -16,6 +14,11 @@ export interface UserSummary {
   role: Role;
   disabled_at: number | null;
   password_hash_set: boolean;
+}
+
+/** What the console shows of a user: never the password hash, only whether one is set. */
+export function toUserSummary({ id, email, display_name, role, disabled_at, password_hash }: Pick<User, "id" | "email" | "display_name" | "role" | "disabled_at" | "password_hash">): UserSummary {
+  return { id, email, display_name, role, disabled_at, password_hash_set: password_hash !== null };
 }
 
 /** `%`, `_` and the escape character itself match literally (with ESCAPE '\', same on SQLite and PostgreSQL). */
@@ -38,30 +41,7 @@ export async function searchUsers(db: Kysely<DB>, query: string, limit = SEARCH_
     .orderBy("email_normalized")
     .limit(limit)
     .execute();
-  return rows.map(({ password_hash, ...row }) => ({ ...row, password_hash_set: password_hash !== null }));
-}
-
-/** A session as an agent sees it: never its id (the token's hash). */
-export interface SessionSummary {
-  created_at: number;
-  last_seen_at: number;
-  ip: string | null;
-  user_agent: string | null;
-  stage: SessionStage;
-}
-
-/** The user's live sessions (not past their absolute or idle limit), most recently seen first. */
-export async function listUserSessions(db: Kysely<DB>, clock: Clock, userId: string): Promise<SessionSummary[]> {
-  const now = clock.nowMs();
-  return db
-    .selectFrom("sessions")
-    .select(["created_at", "last_seen_at", "ip", "user_agent", "stage"])
-    .where("user_id", "=", userId)
-    .where("expires_at", ">", now)
-    .where("last_seen_at", ">", now - SESSION_IDLE_MS)
-    .orderBy("last_seen_at", "desc")
-    .orderBy("created_at", "desc")
-    .execute();
+  return rows.map(toUserSummary);
 }
 
 export interface SecurityEvent {

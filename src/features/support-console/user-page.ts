@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { listSecurityEvents, listUserSessions } from "./console.service.ts";
+import { listLiveSessions } from "../../auth/user-sessions.ts";
+import { listSecurityEvents, toUserSummary } from "./console.service.ts";
 import { maskPhone } from "../../auth/phone.ts";
 import { findActiveFactor } from "../../auth/second-factor.ts";
 import { hasFreshSecondFactor } from "../../auth/step-up.ts";
@@ -23,7 +24,7 @@ export interface UserPageOptions {
 export async function sendAdminUserPage(request: FastifyRequest, reply: FastifyReply, deps: AppDeps, target: User, options: UserPageOptions = {}): Promise<FastifyReply> {
   const db = deps.database.db;
   const agent = proven(request, "full");
-  const [factor, sessions, events] = await Promise.all([findActiveFactor(db, target.id), listUserSessions(db, deps.clock, target.id), listSecurityEvents(db, target.id)]);
+  const [factor, sessions, events] = await Promise.all([findActiveFactor(db, target.id), listLiveSessions(db, deps.clock, target.id), listSecurityEvents(db, target.id)]);
   return sendPage(request, reply, deps.config, {
     title: `${target.display_name} · Support console`,
     code: options.code ?? 200,
@@ -32,7 +33,7 @@ export async function sendAdminUserPage(request: FastifyRequest, reply: FastifyR
       adminUserBody({
         csrfToken,
         // Only what the page shows: never the password hash, even into the view.
-        user: { id: target.id, email: target.email, display_name: target.display_name, role: target.role, disabled_at: target.disabled_at, password_hash_set: target.password_hash !== null },
+        user: toUserSummary(target),
         method: !factor ? null : factor.kind === "totp" ? { kind: "totp" } : { kind: "sms", maskedPhone: maskPhone(factor.phone_e164!) },
         maskedFallback: target.fallback_phone_e164 ? maskPhone(target.fallback_phone_e164) : null,
         sessions,

@@ -1,26 +1,18 @@
-import type { SecurityEvent, SessionSummary } from "./console.service.ts";
+import type { LiveSession } from "../../auth/user-sessions.ts";
+import type { Role } from "../../db/schema.ts";
+import type { SecurityEvent, UserSummary } from "./console.service.ts";
 import { describeDevice } from "../../views/device.ts";
 import { IDENTITY_CHECKS, isIdentityCheck } from "../../auth/support-reset.ts";
-import type { Role } from "../../db/schema.ts";
 import { describeEvent } from "../../views/event-labels.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
 import { type AdminActionsView, adminActions } from "./user-actions.view.ts";
 import { backToSearch, ROLE_WORDS, statusWords, timeText } from "./console.view.ts";
 
-export interface AdminUserFacts {
-  id: string;
-  email: string;
-  display_name: string;
-  role: Role;
-  disabled_at: number | null;
-  password_hash_set: boolean;
-}
-
 export interface AdminUserView extends AdminActionsView {
-  user: AdminUserFacts;
+  user: UserSummary;
   method: { kind: "totp" } | { kind: "sms"; maskedPhone: string } | null;
   maskedFallback: string | null;
-  sessions: SessionSummary[];
+  sessions: LiveSession[];
   events: SecurityEvent[];
 }
 
@@ -52,7 +44,7 @@ ${adminActions(o)}
 </div>`;
 }
 
-function sessionsSection(sessions: SessionSummary[]): SafeHtml {
+function sessionsSection(sessions: LiveSession[]): SafeHtml {
   return html`<section aria-labelledby="sessions-heading">
   <h2 id="sessions-heading">Sessions</h2>
   ${
@@ -63,10 +55,10 @@ function sessionsSection(sessions: SessionSummary[]): SafeHtml {
     <tbody>
       ${sessions.map(
         (s) => html`<tr>
-        <td>${timeText(s.created_at)}</td>
-        <td>${timeText(s.last_seen_at)}</td>
+        <td>${timeText(s.createdAtMs)}</td>
+        <td>${timeText(s.lastSeenAtMs)}</td>
         <td>${s.ip ?? "Unknown"}</td>
-        <td class="user-agent" title="${s.user_agent ?? ""}">${describeDevice(s.user_agent)}</td>
+        <td class="user-agent" title="${s.userAgent ?? ""}">${describeDevice(s.userAgent)}</td>
         <td>${s.stage === "full" ? "Signed in" : "Waiting for the second factor"}</td>
       </tr>`,
       )}
