@@ -1,6 +1,6 @@
 import type { CodeError } from "../auth/factor-code.ts";
 
-/** Every message a second-factor page can show, in one place, so wording stays consistent. */
+/** The messages every code form shares (set-up, sign-in, step-up, fallback, password reset), so wording stays consistent. */
 export const MESSAGES = {
   codeFormat: "Enter the six-digit code: six digits, spaces and dashes allowed.",
   codeWrong: "That code is not correct. Check it and try again.",
@@ -15,19 +15,6 @@ export const MESSAGES = {
   phoneInvalid: "This is not a phone number we recognise. Enter it with + and the country code, for example +44 7400 123456.",
   phoneNotMobile: "This number cannot receive text messages. Enter a mobile or landline number.",
   secondFactorLocked: "Too many wrong codes were entered for this account, so two-factor sign-in is paused for 15 minutes. We have e-mailed the account owner.",
-  setupDone: "Two-factor authentication is set up. You will be asked for a code each time you sign in.",
-  resetCodeFormat: "Enter the six-digit reset code from the text message.",
-  resetCodeExpired: "This reset code has expired. Ask for a new one.",
-  resetDone: "Your two-factor sign-in has been reset. Set up a new method to continue.",
-  fallbackSameAsPrimary: "This number already receives your sign-in codes. Use a different phone, so you can still reset if you lose this one.",
-  primarySameAsFallback: "This number is your fallback phone. Use a different phone for sign-in codes, or change the fallback phone first.",
-  fallbackAdded: "Fallback phone added.",
-  fallbackChanged: "Fallback phone changed.",
-  fallbackRemoved: "Fallback phone removed.",
-  appReplaced: "Your authenticator app now uses the new key. Codes from the old key no longer work.",
-  phoneChanged: "Your SMS codes now go to the new number.",
-  switchedToApp: "Two-factor sign-in now uses your authenticator app. SMS codes are turned off.",
-  switchedToSms: "Two-factor sign-in now uses SMS codes. The authenticator app is turned off.",
 } as const;
 
 export const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile_or_fixed_line: MESSAGES.phoneNotMobile } as const;

@@ -17,6 +17,7 @@ import { requestMeta } from "../../http/request-meta.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { requireFreshSecondFactor } from "../../http/guards/step-up.guard.ts";
 import { proven } from "../../http/guards/access.ts";
+import { FALLBACK_PHONE_MESSAGES } from "./fallback-phone.messages.ts";
 
 const phoneForm = formSchema({ phone: text(64) });
 
@@ -66,7 +67,7 @@ export function fallbackRoutes(deps: AppDeps) {
       const phone = parsePhoneNumber(form.data.phone);
       if (!phone.ok) return phonePage(request, reply, { phone: form.data.phone, error: PHONE_ERRORS[phone.reason] }, 400);
       const active = await findActiveFactor(db, proven(request, "full").user.id);
-      if (active?.phone_e164 === phone.e164) return phonePage(request, reply, { phone: form.data.phone, error: MESSAGES.fallbackSameAsPrimary }, 400);
+      if (active?.phone_e164 === phone.e164) return phonePage(request, reply, { phone: form.data.phone, error: FALLBACK_PHONE_MESSAGES.fallbackSameAsPrimary }, 400);
       const sent = await send(request, phone.e164);
       if (!sent.ok) return phonePage(request, reply, { phone: form.data.phone, formError: sent.message }, sent.status);
       return reply.redirect("/two-factor/fallback/verify", 303);
@@ -100,7 +101,7 @@ export function fallbackRoutes(deps: AppDeps) {
       }
       const previous = auth.user.fallback_phone_e164;
       await changeFallbackPhone(db, deps, { userId: auth.user.id, sessionId: auth.session.id, previous, next: challenge.phone_e164, meta: requestMeta(request) });
-      await setFlash(db, auth.session.id, previous ? MESSAGES.fallbackChanged : MESSAGES.fallbackAdded);
+      await setFlash(db, auth.session.id, previous ? FALLBACK_PHONE_MESSAGES.fallbackChanged : FALLBACK_PHONE_MESSAGES.fallbackAdded);
       return reply.redirect("/two-factor", 303);
     });
 
@@ -108,7 +109,7 @@ export function fallbackRoutes(deps: AppDeps) {
       const auth = proven(request, "full");
       if (auth.user.fallback_phone_e164 === null) return reply.redirect("/two-factor", 303);
       await changeFallbackPhone(db, deps, { userId: auth.user.id, sessionId: auth.session.id, previous: auth.user.fallback_phone_e164, next: null, meta: requestMeta(request) });
-      await setFlash(db, auth.session.id, MESSAGES.fallbackRemoved);
+      await setFlash(db, auth.session.id, FALLBACK_PHONE_MESSAGES.fallbackRemoved);
       return reply.redirect("/two-factor", 303);
     });
   };

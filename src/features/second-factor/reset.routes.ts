@@ -8,11 +8,12 @@ import { normalizeCode } from "../../auth/totp.ts";
 import { resetTwoFactor } from "../../auth/two-factor-reset.ts";
 import type { AppDeps } from "../../deps.ts";
 import { formSchema, parseForm, text } from "../../http/forms/form.ts";
-import { codeErrorMessage, codeErrorStatus, MESSAGES } from "../../views/code-messages.ts";
+import { codeErrorMessage, codeErrorStatus } from "../../views/code-messages.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { sendVerifyPage } from "./verify-page.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SECOND_FACTOR_MESSAGES } from "./second-factor.messages.ts";
 
 const resetForm = formSchema({ reset_code: text(64) });
 
@@ -63,14 +64,14 @@ export function resetRoutes(deps: AppDeps) {
       const form = parseForm(resetForm, request.body);
       if (!form.ok) return dialog(request, reply, { error: form.message }, 400);
       const code = normalizeCode(form.data.reset_code);
-      if (!code) return dialog(request, reply, { error: MESSAGES.resetCodeFormat }, 400);
+      if (!code) return dialog(request, reply, { error: SECOND_FACTOR_MESSAGES.resetCodeFormat }, 400);
       const result = await guardSecondFactor(db, deps, { userId: auth.user.id, meta: requestMeta(request) }, () => verifySmsChallenge(db, clock, auth.session.id, "reset", code));
       if (!result.ok) {
         await audit(request, "two_factor.reset_failed");
-        return dialog(request, reply, { error: result.error === "expired" ? MESSAGES.resetCodeExpired : codeErrorMessage(result.error) }, codeErrorStatus(result.error));
+        return dialog(request, reply, { error: result.error === "expired" ? SECOND_FACTOR_MESSAGES.resetCodeExpired : codeErrorMessage(result.error) }, codeErrorStatus(result.error));
       }
       await resetTwoFactor(db, deps, { userId: auth.user.id, actor: { kind: "self" }, keepSessionId: auth.session.id, meta: requestMeta(request) });
-      await setFlash(db, auth.session.id, MESSAGES.resetDone);
+      await setFlash(db, auth.session.id, SECOND_FACTOR_MESSAGES.resetDone);
       return reply.redirect("/two-factor/setup", 303);
     });
   };

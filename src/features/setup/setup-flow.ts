@@ -6,11 +6,11 @@ import type { SecondFactor, SecondFactorKind } from "../../db/schema.ts";
 import { setupOptionsBody } from "./setup-options.view.ts";
 import { finishSecondFactor } from "../../http/complete-sign-in.ts";
 import type { AppDeps } from "../../deps.ts";
-import { MESSAGES } from "../../views/code-messages.ts";
 import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { type StepUpTarget, stepUpUrl } from "../../http/guards/step-up.guard.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SETUP_MESSAGES } from "./setup.messages.ts";
 
 /**
  * Who may set up a method:
@@ -51,16 +51,16 @@ export async function restartSetup(request: FastifyRequest, reply: FastifyReply,
 }
 
 const CHANGE_MESSAGES: Record<FactorChange, (kind: SecondFactor["kind"]) => string> = {
-  "two_factor.setup": () => MESSAGES.setupDone,
-  "two_factor.key_replaced": () => MESSAGES.appReplaced,
-  "two_factor.phone_changed": () => MESSAGES.phoneChanged,
-  "two_factor.switched": (kind) => (kind === "totp" ? MESSAGES.switchedToApp : MESSAGES.switchedToSms),
+  "two_factor.setup": () => SETUP_MESSAGES.setupDone,
+  "two_factor.key_replaced": () => SETUP_MESSAGES.appReplaced,
+  "two_factor.phone_changed": () => SETUP_MESSAGES.phoneChanged,
+  "two_factor.switched": (kind) => (kind === "totp" ? SETUP_MESSAGES.switchedToApp : SETUP_MESSAGES.switchedToSms),
 };
 
 /** A set-up's first code is verified: a pending session signs in; a full one switches its method. */
 export async function finishSetup(request: FastifyRequest, reply: FastifyReply, deps: AppDeps, factor: SecondFactor, totpStep: number | null): Promise<FastifyReply> {
   const auth = proven(request, "session");
-  if (auth.session.stage === "pending") return finishSecondFactor(request, reply, deps, { method: factor.kind, activate: { factor, totpStep }, flash: MESSAGES.setupDone });
+  if (auth.session.stage === "pending") return finishSecondFactor(request, reply, deps, { method: factor.kind, activate: { factor, totpStep }, flash: SETUP_MESSAGES.setupDone });
   const change = await applyFactorChange(deps.database.db, deps, { factor, totpStep, sessionId: auth.session.id, meta: requestMeta(request) });
   if (change) await setFlash(deps.database.db, auth.session.id, CHANGE_MESSAGES[change](factor.kind));
   return reply.redirect("/two-factor", 303);

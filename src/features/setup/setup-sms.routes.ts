@@ -13,6 +13,7 @@ import { sendPage } from "../../http/render.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { finishSetup, requireSetupAllowed, restartSetup } from "./setup-flow.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SETUP_MESSAGES } from "./setup.messages.ts";
 
 const phoneForm = formSchema({ phone: text(64) });
 const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile_or_fixed_line: MESSAGES.phoneNotMobile } as const;
@@ -65,7 +66,7 @@ export function setupSmsRoutes(deps: AppDeps) {
       const phone = parsePhoneNumber(form.data.phone);
       if (!phone.ok) return phonePage(request, reply, { phone: form.data.phone, error: PHONE_ERRORS[phone.reason] }, 400);
       // The fallback phone must stay a different device, or losing one phone loses both.
-      if (phone.e164 === proven(request, "session").user.fallback_phone_e164) return phonePage(request, reply, { phone: form.data.phone, error: MESSAGES.primarySameAsFallback }, 400);
+      if (phone.e164 === proven(request, "session").user.fallback_phone_e164) return phonePage(request, reply, { phone: form.data.phone, error: SETUP_MESSAGES.primarySameAsFallback }, 400);
       const auth = proven(request, "session");
       const factor = await startSmsSetup(db, deps, auth.user.id, auth.session.id, phone.e164);
       const sent = await sendFor(request, factor);
