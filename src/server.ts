@@ -8,6 +8,7 @@ import type { AppDeps } from "./deps.ts";
 import { registerErrorHandlers } from "./http/errors.ts";
 import { registerRequestRateLimit } from "./http/request-rate-limit.ts";
 import { registerEmptyFormCheck } from "./http/forms/form.ts";
+import { HTTP_MESSAGES } from "./http/http.messages.ts";
 import { sendMessagePage } from "./http/render.ts";
 import { createMetrics, registerMetrics } from "./http/metrics.ts";
 import { OneLinePerRequest, registerRequestId, requestIdGenerator, requestLogSerializers } from "./http/request-log.ts";
@@ -62,7 +63,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   registerSecurityHeaders(app, config);
   await registerCsrf(app, config);
   registerAuthGuard(app, deps, secondFactorHome);
-  registerEmptyFormCheck(app, (request, reply, message) => sendMessagePage(request, reply, config, { code: 400, heading: "That request could not be read", message }));
+  registerEmptyFormCheck(app, (request, reply, message) => sendMessagePage(request, reply, config, { code: 400, heading: HTTP_MESSAGES.badRequestHeading, message }));
   registerErrorHandlers(app, config);
   registerRequestId(app);
   registerConnectionCloseWhileClosing(app);

@@ -1,28 +1,21 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/config.ts";
+import { HTTP_MESSAGES } from "./http.messages.ts";
 import { sendMessagePage } from "./render.ts";
 
-/** One place that turns an expected failure into what the user reads. A 500 is always a bug. */
-const MESSAGES: Record<number, { heading: string; message: string }> = {
-  400: { heading: "That request could not be read", message: "The form was incomplete or malformed. Go back and try again." },
-  403: { heading: "Request refused", message: "This form has expired or was sent from another site. Go back, reload the page and try again." },
-  404: { heading: "Page not found", message: "There is no page at this address." },
-  405: { heading: "Not allowed", message: "This address does not accept that kind of request." },
-  413: { heading: "Request too large", message: "What you sent is larger than this portal accepts." },
-  415: { heading: "Unsupported form", message: "Forms must be sent as application/x-www-form-urlencoded." },
-  429: { heading: "Too many requests", message: "Please wait a moment and try again." },
-};
+/** One place that turns an expected failure into what the user reads (src/http/http.messages.ts). A 500 is always a bug. */
+const MESSAGES: Record<number, { heading: string; message: string }> = HTTP_MESSAGES.errors;
 
 export function registerErrorHandlers(app: FastifyInstance, config: Config): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
       request.log.error({ err: error }, "unhandled error");
-      return sendMessagePage(request, reply, config, { code: 500, heading: "Something went wrong", message: "The portal could not complete this request. Please try again." });
+      return sendMessagePage(request, reply, config, { code: 500, heading: HTTP_MESSAGES.serverErrorHeading, message: HTTP_MESSAGES.serverError });
     }
     request.log.info({ code: error.code, status }, "request refused");
     const known = MESSAGES[status] ?? MESSAGES[400]!;
-    const message = status === 400 && error.message && error.validation ? `The request is not valid: ${error.message}.` : known.message;
+    const message = status === 400 && error.message && error.validation ? HTTP_MESSAGES.requestInvalid(error.message) : known.message;
     return sendMessagePage(request, reply, config, { code: status, heading: known.heading, message });
   });
 
@@ -31,5 +24,5 @@ export function registerErrorHandlers(app: FastifyInstance, config: Config): voi
 
 /** The page for an unknown address; also what a page shows to someone who must not learn it exists. */
 export function sendNotFound(request: FastifyRequest, reply: FastifyReply, config: Config): FastifyReply {
-  return sendMessagePage(request, reply, config, { code: 404, ...MESSAGES[404]!, link: { href: "/", text: "Go to the portal" } });
+  return sendMessagePage(request, reply, config, { code: 404, ...MESSAGES[404]!, link: { href: "/", text: HTTP_MESSAGES.goToPortal } });
 }

@@ -13,10 +13,10 @@ import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { requireFreshSecondFactor } from "../../http/guards/step-up.guard.ts";
 import { proven } from "../../http/guards/access.ts";
+import { ACCOUNT_MESSAGES as M } from "./account.messages.ts";
 
 const passwordForm = formSchema({ current: text(), password: text(), confirm: text() });
 const profileForm = formSchema({ name: text(200) });
-const PASSWORD_TITLE = "Change password";
 
 /** Signed-in self-service: change the password (with a fresh second factor) and the display name. */
 export function accountRoutes(deps: AppDeps) {
@@ -25,16 +25,16 @@ export function accountRoutes(deps: AppDeps) {
 
   const passwordPage = (request: FastifyRequest, reply: FastifyReply, errors: NewPasswordErrors, code = 200) =>
     sendPage(request, reply, config, {
-      title: PASSWORD_TITLE,
+      title: M.passwordTitle,
       code,
-      body: (csrfToken) => newPasswordBody({ csrfToken, action: "/account/password", heading: PASSWORD_TITLE, askCurrent: true, errors, submitLabel: "Change password" }),
+      body: (csrfToken) => newPasswordBody({ csrfToken, action: "/account/password", heading: M.passwordTitle, askCurrent: true, errors, submitLabel: M.passwordSubmit }),
     });
 
   const profilePage = async (request: FastifyRequest, reply: FastifyReply, o: { name?: string; error?: string | null; formError?: string | null }, code = 200) => {
     const { user, session } = proven(request, "full");
     const flash = code === 200 ? await takeFlash(db, session) : null;
     return sendPage(request, reply, config, {
-      title: "Profile",
+      title: M.profileTitle,
       code,
       status: flash,
       body: (csrfToken) => profileBody({ csrfToken, email: user.email, displayName: o.name ?? user.display_name, error: o.error, formError: o.formError }),
@@ -51,11 +51,11 @@ export function accountRoutes(deps: AppDeps) {
       if (!parsed.ok) return passwordPage(request, reply, { form: parsed.message }, 400);
       const { user, session } = proven(request, "full");
       const { current, password, confirm } = parsed.data;
-      if (!user.password_hash || !(await verifyPassword(user.password_hash, current))) return passwordPage(request, reply, { current: "Your current password is not correct." }, 400);
+      if (!user.password_hash || !(await verifyPassword(user.password_hash, current))) return passwordPage(request, reply, { current: M.currentPasswordWrong }, 400);
       const errors = await checkReplacementPassword(user.password_hash, password, confirm);
       if (errors) return passwordPage(request, reply, errors, 400);
       await changePassword(db, deps, { userId: user.id, sessionId: session.id, passwordHash: await hashPassword(password), meta: requestMeta(request) });
-      await setFlash(db, session.id, "Your password has been changed. Your other sessions were signed out.");
+      await setFlash(db, session.id, M.passwordChanged);
       return reply.redirect("/", 303);
     });
 
@@ -65,10 +65,10 @@ export function accountRoutes(deps: AppDeps) {
       const parsed = parseForm(profileForm, request.body);
       if (!parsed.ok) return profilePage(request, reply, { formError: parsed.message }, 400);
       const name = parseDisplayName(parsed.data.name);
-      if (!name) return profilePage(request, reply, { name: parsed.data.name, error: "Enter a name of 1 to 100 characters." }, 400);
+      if (!name) return profilePage(request, reply, { name: parsed.data.name, error: M.nameInvalid }, 400);
       const { user, session } = proven(request, "full");
       if (name !== user.display_name) await changeDisplayName(db, deps, { userId: user.id, displayName: name, meta: requestMeta(request) });
-      await setFlash(db, session.id, "Your profile has been saved.");
+      await setFlash(db, session.id, M.profileSaved);
       return reply.redirect("/account/profile", 303);
     });
   };

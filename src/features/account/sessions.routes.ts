@@ -10,6 +10,8 @@ import { emptyFormSchema, parseForm } from "../../http/forms/form.ts";
 import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { proven } from "../../http/guards/access.ts";
+import { HTTP_MESSAGES } from "../../http/http.messages.ts";
+import { ACCOUNT_MESSAGES as M } from "./account.messages.ts";
 
 const PAGE = "/account/sessions";
 
@@ -19,13 +21,13 @@ export function sessionRoutes(deps: AppDeps) {
   const db = database.db;
 
   const badForm = (request: FastifyRequest, reply: FastifyReply, message: string) =>
-    sendMessagePage(request, reply, config, { code: 400, heading: "That request could not be read", message, link: { href: PAGE, text: "Back to Sessions" } });
+    sendMessagePage(request, reply, config, { code: 400, heading: HTTP_MESSAGES.badRequestHeading, message, link: { href: PAGE, text: M.backToSessions } });
 
   return async (app: FastifyInstance) => {
     app.get(PAGE, async (request, reply) => {
       const { user, session } = proven(request, "full");
       const [sessions, flash] = await Promise.all([listLiveSessions(db, deps.clock, user.id, session.id), takeFlash(db, session)]);
-      return sendPage(request, reply, config, { title: "Sessions", status: flash, body: (csrfToken) => sessionsBody({ csrfToken, sessions }) });
+      return sendPage(request, reply, config, { title: M.sessionsTitle, status: flash, body: (csrfToken) => sessionsBody({ csrfToken, sessions }) });
     });
 
     app.post(`${PAGE}/sign-out-others`, async (request, reply) => {
@@ -33,7 +35,7 @@ export function sessionRoutes(deps: AppDeps) {
       if (!parsed.ok) return badForm(request, reply, parsed.message);
       const { user, session } = proven(request, "full");
       const count = await revokeOtherSessions(db, deps, { userId: user.id, currentSessionId: session.id, meta: requestMeta(request) });
-      await setFlash(db, session.id, count === 1 ? "1 other session was signed out." : `${count} other sessions were signed out.`);
+      await setFlash(db, session.id, M.othersSignedOut(count));
       return reply.redirect(PAGE, 303);
     });
 
@@ -45,7 +47,7 @@ export function sessionRoutes(deps: AppDeps) {
       const { user, session } = proven(request, "full");
       // Not one of this user's other sessions (another user's, this one, or already ended): the same 404.
       if (!(await revokeOwnSession(db, deps, { userId: user.id, currentSessionId: session.id, handle, meta: requestMeta(request) }))) return sendNotFound(request, reply, config);
-      await setFlash(db, session.id, "The session was signed out.");
+      await setFlash(db, session.id, M.sessionSignedOut);
       return reply.redirect(PAGE, 303);
     });
   };

@@ -1,5 +1,7 @@
 /** Every sentence the fallback phone pages show, in one place. Code and SMS errors shared by every code form: src/views/code-messages.ts. */
 export const FALLBACK_PHONE_MESSAGES = {
+  fallbackTitle: "Fallback phone",
+  fallbackVerifyTitle: "Verify your fallback phone",
   fallbackSameAsPrimary: "This number already receives your sign-in codes. Use a different phone, so you can still reset if you lose this one.",
   fallbackAdded: "Fallback phone added.",
   fallbackChanged: "Fallback phone changed.",

@@ -28,18 +28,18 @@ export function fallbackRoutes(deps: AppDeps) {
 
   const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: string | null }, code = 200) =>
     sendPage(request, reply, config, {
-      title: "Fallback phone",
+      title: FALLBACK_PHONE_MESSAGES.fallbackTitle,
       code,
       body: (csrfToken) => fallbackPhoneBody({ csrfToken, changing: proven(request, "full").user.fallback_phone_e164 !== null, ...o }),
     });
 
   const codePage = (request: FastifyRequest, reply: FastifyReply, challenge: SmsChallenge, error: string | null, code = 200, notice: string | null = null) =>
     sendPage(request, reply, config, {
-      title: "Verify your fallback phone",
+      title: FALLBACK_PHONE_MESSAGES.fallbackVerifyTitle,
       code,
       body: (csrfToken) =>
         smsCodeBody({
-          heading: "Verify your fallback phone",
+          heading: FALLBACK_PHONE_MESSAGES.fallbackVerifyTitle,
           csrfToken,
           maskedPhone: maskPhone(challenge.phone_e164),
           verifyAction: "/two-factor/fallback/verify",

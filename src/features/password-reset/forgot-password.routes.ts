@@ -5,9 +5,10 @@ import type { AppDeps } from "../../deps.ts";
 import { formSchema, parseForm, text } from "../../http/forms/form.ts";
 import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
+import { PASSWORD_RESET_MESSAGES as M } from "./password-reset.messages.ts";
 
 const form = formSchema({ email: text(254) });
-const TITLE = "Forgot your password?";
+const TITLE = M.forgotTitle;
 
 /** "Forgot password?": the same answer for every address (no enumeration). */
 export function forgotPasswordRoutes(deps: AppDeps) {
@@ -19,9 +20,9 @@ export function forgotPasswordRoutes(deps: AppDeps) {
     app.post("/forgot-password", opts, async (request, reply) => {
       const parsed = parseForm(form, request.body);
       if (!parsed.ok) return sendPage(request, reply, config, { title: TITLE, code: 400, body: (csrfToken) => forgotPasswordBody({ csrfToken, error: parsed.message }) });
-      if (!parsed.data.email.trim()) return sendPage(request, reply, config, { title: TITLE, code: 400, body: (csrfToken) => forgotPasswordBody({ csrfToken, error: "Enter your email address." }) });
+      if (!parsed.data.email.trim()) return sendPage(request, reply, config, { title: TITLE, code: 400, body: (csrfToken) => forgotPasswordBody({ csrfToken, error: M.emailMissing }) });
       await requestPasswordReset(database.db, { ...deps, publicUrl: config.publicUrl, portalName: config.portalName }, parsed.data.email, requestMeta(request));
-      return sendPage(request, reply, config, { title: "Check your e-mail", body: () => forgotPasswordSentBody() });
+      return sendPage(request, reply, config, { title: M.sentTitle, body: () => forgotPasswordSentBody() });
     });
   };
 }

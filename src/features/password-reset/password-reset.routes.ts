@@ -20,8 +20,9 @@ import { requestMeta } from "../../http/request-meta.ts";
 import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { proven } from "../../http/guards/access.ts";
+import { PASSWORD_RESET_MESSAGES as M } from "./password-reset.messages.ts";
 
-const TITLE = "Reset your password";
+const TITLE = M.resetTitle;
 const passwordForm = formSchema({ password: text(), confirm: text() });
 type Params = { Params: { token: string } };
 
@@ -32,7 +33,7 @@ type Params = { Params: { token: string } };
 export function passwordResetRoutes(deps: AppDeps) {
   const { config, database, clock } = deps;
   const db = database.db;
-  const gone = { code: 410, heading: "This link no longer works", message: "It has been used or has expired. Ask for a new one from the sign-in page.", link: { href: "/forgot-password", text: "Forgot password?" } };
+  const gone = { code: 410, heading: M.linkGoneHeading, message: M.linkGone, link: { href: "/forgot-password", text: M.forgotLink } };
   const base = (request: FastifyRequest<Params>) => `/reset-password/${encodeURIComponent(request.params.token)}`;
 
   /** The recovery session of this browser for this link's user, created when a step needs one. */
@@ -64,7 +65,7 @@ export function passwordResetRoutes(deps: AppDeps) {
   }
 
   const passwordPage = (request: FastifyRequest<Params>, reply: FastifyReply, errors: NewPasswordErrors, code = 200) =>
-    sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => newPasswordBody({ csrfToken, action: `${base(request)}/password`, heading: TITLE, askCurrent: false, errors, submitLabel: "Save new password" }) });
+    sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => newPasswordBody({ csrfToken, action: `${base(request)}/password`, heading: TITLE, askCurrent: false, errors, submitLabel: M.resetSubmit }) });
 
   /** Loads the link and what the user must prove; null means the link page says it is gone. */
   async function load(request: FastifyRequest<Params>) {

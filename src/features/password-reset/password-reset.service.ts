@@ -9,6 +9,7 @@ import { queueMail } from "../../auth/outgoing-mail.ts";
 import { deleteUserSessions, type SessionMeta } from "../../auth/session.ts";
 import { hitThrottle } from "../../auth/throttle.ts";
 import { findUserByEmail } from "../../auth/user.ts";
+import { PASSWORD_RESET_MESSAGES as M } from "./password-reset.messages.ts";
 
 // OWASP Forgot Password Cheat Sheet: a single-use, short-lived, random link; the same answer for every
 // address; and (Copenhagen Book) the second factor before the new password.
@@ -35,16 +36,8 @@ export async function requestPasswordReset(db: Kysely<DB>, deps: Deps & { public
     await queueMail(trx, deps, {
       userId: user.id,
       to: user.email,
-      subject: `${deps.portalName}: reset your password`,
-      body: [
-        `Hello ${user.display_name},`,
-        "",
-        "Someone (we hope you) asked to reset the password of your account. To choose a new one, open this link within 30 minutes. It works once:",
-        "",
-        link,
-        "",
-        "You will be asked for your two-factor code first. If you did not ask for this, ignore this message: your password stays as it is.",
-      ].join("\n"),
+      subject: M.mailSubject(deps.portalName),
+      body: M.mailBody(user.display_name, link),
     });
     await recordAuditEvent(trx, deps, { type: "password.reset_requested", actorUserId: null, subjectUserId: user.id, ip: meta.ip, userAgent: meta.userAgent });
   });

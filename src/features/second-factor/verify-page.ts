@@ -9,8 +9,9 @@ import type { AppDeps } from "../../deps.ts";
 import { MESSAGES } from "../../views/code-messages.ts";
 import { sendPage } from "../../http/render.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SECOND_FACTOR_MESSAGES } from "./second-factor.messages.ts";
 
-export const VERIFY_TITLE = "Two-Factor Verification";
+const VERIFY_TITLE = SECOND_FACTOR_MESSAGES.verifyTitle;
 
 export interface VerifyPageState {
   factor: SecondFactor;

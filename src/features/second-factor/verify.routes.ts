@@ -12,10 +12,11 @@ import { codeErrorMessage, codeErrorStatus, MESSAGES } from "../../views/code-me
 import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
-import { sendVerifyPage, VERIFY_TITLE } from "./verify-page.ts";
+import { sendVerifyPage } from "./verify-page.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SECOND_FACTOR_MESSAGES } from "./second-factor.messages.ts";
 
-const TITLE = VERIFY_TITLE;
+const TITLE = SECOND_FACTOR_MESSAGES.verifyTitle;
 
 /** Every later sign-in: the active method's code turns the pending session into a full one. */
 export function verifyRoutes(deps: AppDeps) {

@@ -7,6 +7,7 @@ import type { AppDeps } from "../../deps.ts";
 import { sendPage } from "../../http/render.ts";
 import { requireSetupAllowed } from "./setup-flow.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SETUP_MESSAGES } from "./setup.messages.ts";
 
 /** The page a pending session belongs on: the code prompt when a method exists, else the forced set-up. */
 export function secondFactorHome(auth: ValidSession): string {
@@ -23,7 +24,7 @@ export function twoFactorRoutes(deps: AppDeps) {
       const flash = await takeFlash(database.db, auth.session);
       const fallback = auth.user.fallback_phone_e164;
       return sendPage(request, reply, config, {
-        title: "Manage Two-Factor Login",
+        title: SETUP_MESSAGES.manageTitle,
         status: flash,
         body: (csrfToken) =>
           manageBody({ csrfToken, active: active?.kind ?? null, maskedPhone: active?.phoneE164 ? maskPhone(active.phoneE164) : null, maskedFallback: fallback ? maskPhone(fallback) : null }),
@@ -32,7 +33,7 @@ export function twoFactorRoutes(deps: AppDeps) {
 
     app.get("/two-factor/setup", { config: { access: "pending" }, preHandler: requireSetupAllowed(deps, "manage") }, async (request, reply) => {
       const flash = await takeFlash(database.db, proven(request, "session").session);
-      return sendPage(request, reply, config, { title: "Manage Two-Factor Login", status: flash, body: (csrfToken) => setupOptionsBody({ csrfToken }) });
+      return sendPage(request, reply, config, { title: SETUP_MESSAGES.manageTitle, status: flash, body: (csrfToken) => setupOptionsBody({ csrfToken }) });
     });
   };
 }

@@ -11,6 +11,7 @@ import { MESSAGES } from "../../views/code-messages.ts";
 import { sendPage } from "../../http/render.ts";
 import { finishSetup, requireSetupAllowed, restartSetup } from "./setup-flow.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SETUP_MESSAGES } from "./setup.messages.ts";
 
 /** Authenticator app set-up (RFC 6238): new secret → QR code and key → first code verifies it. */
 export function setupAppRoutes(deps: AppDeps) {
@@ -22,7 +23,7 @@ export function setupAppRoutes(deps: AppDeps) {
     const uri = buildTotpUri({ issuer: config.portalName, accountName: proven(request, "session").user.email, secret });
     const svg = await qrSvg(uri);
     return sendPage(request, reply, config, {
-      title: "Set up your authenticator app",
+      title: SETUP_MESSAGES.setupAppTitle,
       code,
       body: (csrfToken) => setupAppBody({ csrfToken, qrSvg: svg, keyInGroups: formatKeyInGroups(totpSecretToBase32(secret)), deadline: { atMs: factor.expires_at!, nowMs: clock.nowMs() }, error }),
     });

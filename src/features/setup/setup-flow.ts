@@ -47,7 +47,7 @@ export async function restartSetup(request: FastifyRequest, reply: FastifyReply,
     await setFlash(deps.database.db, auth.session.id, message);
     return reply.redirect("/two-factor", 303);
   }
-  return sendPage(request, reply, deps.config, { title: "Manage Two-Factor Login", code, body: (csrfToken) => setupOptionsBody({ csrfToken, error: message }) });
+  return sendPage(request, reply, deps.config, { title: SETUP_MESSAGES.manageTitle, code, body: (csrfToken) => setupOptionsBody({ csrfToken, error: message }) });
 }
 
 const CHANGE_MESSAGES: Record<FactorChange, (kind: SecondFactor["kind"]) => string> = {

@@ -8,7 +8,7 @@ import { smsCodeBody, smsPhoneBody } from "../../views/sms-code-form.ts";
 import { readCode } from "../../http/forms/code-input.ts";
 import type { AppDeps } from "../../deps.ts";
 import { formSchema, parseForm, text } from "../../http/forms/form.ts";
-import { MESSAGES } from "../../views/code-messages.ts";
+import { MESSAGES, PHONE_ERRORS } from "../../views/code-messages.ts";
 import { sendPage } from "../../http/render.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { finishSetup, requireSetupAllowed, restartSetup } from "./setup-flow.ts";
@@ -16,7 +16,6 @@ import { proven } from "../../http/guards/access.ts";
 import { SETUP_MESSAGES } from "./setup.messages.ts";
 
 const phoneForm = formSchema({ phone: text(64) });
-const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile_or_fixed_line: MESSAGES.phoneNotMobile } as const;
 
 /** SMS set-up: phone number → code sent → code verified → SMS is the active method. */
 export function setupSmsRoutes(deps: AppDeps) {
@@ -24,16 +23,16 @@ export function setupSmsRoutes(deps: AppDeps) {
   const db = database.db;
 
   const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: string | null }, code = 200) =>
-    sendPage(request, reply, config, { title: "Set up SMS codes", code, body: (csrfToken) => smsPhoneBody({ csrfToken, ...o }) });
+    sendPage(request, reply, config, { title: SETUP_MESSAGES.setupSmsTitle, code, body: (csrfToken) => smsPhoneBody({ csrfToken, ...o }) });
 
   async function codePage(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200, notice: string | null = null) {
     const challenge = await findLatestChallenge(db, proven(request, "session").session.id, "setup");
     return sendPage(request, reply, config, {
-      title: "Enter the code we sent",
+      title: SETUP_MESSAGES.smsCodeTitle,
       code,
       body: (csrfToken) =>
         smsCodeBody({
-          heading: "Enter the code we sent",
+          heading: SETUP_MESSAGES.smsCodeTitle,
           csrfToken,
           maskedPhone: maskPhone(factor.phone_e164!),
           verifyAction: "/two-factor/setup/sms/verify",

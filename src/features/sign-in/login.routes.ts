@@ -10,15 +10,11 @@ import { formSchema, parseForm, text } from "../../http/forms/form.ts";
 import { sendPage } from "../../http/render.ts";
 import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie.ts";
 import { sendSignInCodeOnArrival } from "../second-factor/verify.routes.ts";
+import { SIGN_IN_MESSAGES as M } from "./sign-in.messages.ts";
 
-export const SIGN_IN_FAILED = "The email or password is not correct.";
+export const SIGN_IN_FAILED = M.failed;
 
-/** Fixed confirmations the sign-in page may show after a redirect (never text from the URL itself). */
-const NOTICES: Record<string, string> = {
-  "password-reset": "Your password has been changed. Sign in with your new password.",
-  "password-changed": "Your password has been changed. Sign in again with your new password.",
-};
-
+const NOTICES: Record<string, string> = M.notices;
 const loginForm = formSchema({ email: text(), password: text() });
 
 export function loginRoutes(deps: AppDeps) {
@@ -28,28 +24,28 @@ export function loginRoutes(deps: AppDeps) {
       if (request.auth?.session.stage === "full") return reply.redirect("/", 303);
       const key = String((request.query as { notice?: unknown }).notice ?? "");
       const notice = Object.hasOwn(NOTICES, key) ? NOTICES[key]! : null;
-      return sendPage(request, reply, config, { title: "Sign in", body: (csrfToken) => loginBody({ csrfToken, notice }) });
+      return sendPage(request, reply, config, { title: M.title, body: (csrfToken) => loginBody({ csrfToken, notice }) });
     });
 
     app.post("/login", { config: { access: "public" } }, async (request, reply) => {
       const form = parseForm(loginForm, request.body);
-      if (!form.ok) return sendPage(request, reply, config, { title: "Sign in", code: 400, body: (csrfToken) => loginBody({ csrfToken, error: form.message }) });
+      if (!form.ok) return sendPage(request, reply, config, { title: M.title, code: 400, body: (csrfToken) => loginBody({ csrfToken, error: form.message }) });
       const { email, password } = form.data;
       if (!email.trim() || !password) {
         return sendPage(request, reply, config, {
-          title: "Sign in",
+          title: M.title,
           code: 400,
-          body: (csrfToken) => loginBody({ csrfToken, email, error: "Enter your email and password." }),
+          body: (csrfToken) => loginBody({ csrfToken, email, error: M.missingFields }),
         });
       }
       const meta = requestMeta(request);
       const result = await signInWithPassword(database.db, deps, email, password, meta);
       if (!result.ok && result.reason === "ip_throttled") {
-        const message = `Too many failed sign-ins from your network. Try again after ${formatUtc(result.retryAtMs)}.`;
-        return sendPage(request, reply, config, { title: "Sign in", code: 429, body: (csrfToken) => loginBody({ csrfToken, email, error: message }) });
+        const message = M.ipThrottled(formatUtc(result.retryAtMs));
+        return sendPage(request, reply, config, { title: M.title, code: 429, body: (csrfToken) => loginBody({ csrfToken, email, error: message }) });
       }
       if (!result.ok) {
-        return sendPage(request, reply, config, { title: "Sign in", code: 401, body: (csrfToken) => loginBody({ csrfToken, email, error: SIGN_IN_FAILED }) });
+        return sendPage(request, reply, config, { title: M.title, code: 401, body: (csrfToken) => loginBody({ csrfToken, email, error: SIGN_IN_FAILED }) });
       }
       // Signing in again replaces whatever session this browser had.
       if (request.auth) await deleteSession(database.db, request.auth.session.id);

@@ -16,8 +16,9 @@ import { requestMeta } from "../../http/request-meta.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { parseStepUpQuery, type StepUpDestination, stepUpQueryString, stepUpReturnPath } from "../../http/guards/step-up.guard.ts";
 import { proven } from "../../http/guards/access.ts";
+import { STEP_UP_MESSAGES } from "./step-up.messages.ts";
 
-const TITLE = "Confirm it's you";
+const TITLE = STEP_UP_MESSAGES.title;
 
 /** Step-up: a fresh code from the current method before any change to how the user signs in. */
 export function stepUpRoutes(deps: AppDeps) {

@@ -7,6 +7,7 @@ import type { AppDeps } from "../../deps.ts";
 import { sendNotFound } from "../../http/errors.ts";
 import { sendMessagePage } from "../../http/render.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SUPPORT_CONSOLE_MESSAGES as M } from "./support-console.messages.ts";
 
 /**
  * The support console's doors, run after the auth guard has required a full session (so a second
@@ -29,9 +30,9 @@ export function requireAdmin(deps: AppDeps) {
     if (proven(request, "full").user.role === "admin") return undefined;
     return sendMessagePage(request, reply, deps.config, {
       code: 403,
-      heading: "Administrators only",
-      message: "Only an administrator can create users, disable or enable them, or change their role or email address.",
-      link: { href: "/admin", text: "Back to the support console" },
+      heading: M.adminsOnlyHeading,
+      message: M.adminsOnly,
+      link: { href: "/admin", text: M.backToConsole },
     });
   };
 }

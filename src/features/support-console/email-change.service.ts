@@ -8,6 +8,7 @@ import { deleteUnusedLinks } from "../../auth/one-time-link.ts";
 import { queueMail } from "../../auth/outgoing-mail.ts";
 import { findUserByEmail } from "../../auth/user.ts";
 import type { AdminChange } from "./user-admin.service.ts";
+import { SUPPORT_CONSOLE_MESSAGES as M } from "./support-console.messages.ts";
 
 type Deps = CoreDeps & { portalName: string; supportContact: string };
 
@@ -62,16 +63,5 @@ export async function changeUserEmail(db: Kysely<DB>, deps: Deps, change: AdminC
 }
 
 function oldAddressNotice(o: { name: string; portalName: string; supportContact: string }): { subject: string; body: string } {
-  return {
-    subject: `${o.portalName}: your e-mail address was changed`,
-    body: [
-      `Hello ${o.name},`,
-      "",
-      `An administrator changed the e-mail address of your ${o.portalName} account. This address no longer signs in to it and will not receive messages about it.`,
-      "",
-      `If you did not expect this, contact ${o.supportContact}.`,
-      "",
-      `— ${o.portalName}`,
-    ].join("\n"),
-  };
+  return { subject: M.oldAddressSubject(o.portalName), body: M.oldAddressBody(o) };
 }

@@ -13,14 +13,12 @@ import { requestMeta } from "../../http/request-meta.ts";
 import { stepUpUrl } from "../../http/guards/step-up.guard.ts";
 import { sendAdminUserPage } from "./user-page.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SUPPORT_CONSOLE_MESSAGES as M } from "./support-console.messages.ts";
 
 // Both optional so that a missing choice is a message next to the field, not "the form is malformed".
 const resetForm = formSchema({ identity_check: text(64).optional(), reason: text(2 * RESET_REASON_MAX_LENGTH).optional() });
 
-const REFUSALS = {
-  own_account: "You cannot reset your own two-factor sign-in in the support console. Use Manage Two-Factor, with your own code.",
-  outranked: "Only an administrator can reset an administrator's two-factor sign-in.",
-} as const;
+const REFUSALS = { own_account: M.resetOwnAccount, outranked: M.resetOutranked } as const;
 
 /**
  * Support reset (PORTAL.md "Support reset"): rights → the agent's own fresh code → identity check and
@@ -35,7 +33,7 @@ export function adminResetRoutes(deps: AppDeps) {
       if (!target) return reply;
       const userPage = `/admin/users/${target.id}`;
       const refusal = supportResetRefusal(agent.user, target);
-      if (refusal) return sendMessagePage(request, reply, config, { code: 403, heading: "Reset refused", message: REFUSALS[refusal], link: { href: userPage, text: `Back to ${target.display_name}` } });
+      if (refusal) return sendMessagePage(request, reply, config, { code: 403, heading: M.resetRefusedHeading, message: REFUSALS[refusal], link: { href: userPage, text: M.backTo(target.display_name) } });
       if (!hasFreshSecondFactor(agent.session, clock.nowMs())) return reply.redirect(stepUpUrl("admin", target.id), 303);
 
       const parsed = parseForm(resetForm, request.body);
@@ -44,14 +42,14 @@ export function adminResetRoutes(deps: AppDeps) {
       const reason = parseResetReason(typedReason);
       if (!isIdentityCheck(identityCheck) || reason === null) {
         const errors: ResetFormState["errors"] = {
-          ...(isIdentityCheck(identityCheck) ? {} : { identityCheck: "Choose how you verified the user's identity." }),
-          ...(reason !== null ? {} : { reason: `Write why the reset is needed, in ${RESET_REASON_MIN_LENGTH} to ${RESET_REASON_MAX_LENGTH} characters.` }),
+          ...(isIdentityCheck(identityCheck) ? {} : { identityCheck: M.identityCheckMissing }),
+          ...(reason !== null ? {} : { reason: M.reasonInvalid(RESET_REASON_MIN_LENGTH, RESET_REASON_MAX_LENGTH) }),
         };
         return sendAdminUserPage(request, reply, deps, target, { code: 400, reset: { identityCheck, reason: typedReason, errors } });
       }
 
       if (!(await findActiveFactor(database.db, target.id))) {
-        return sendMessagePage(request, reply, config, { code: 409, heading: "Nothing to reset", message: `${target.display_name} has no two-factor method.`, link: { href: userPage, text: `Back to ${target.display_name}` } });
+        return sendMessagePage(request, reply, config, { code: 409, heading: M.nothingToResetHeading, message: M.noMethod(target.display_name), link: { href: userPage, text: M.backTo(target.display_name) } });
       }
       await resetTwoFactor(database.db, deps, {
         userId: target.id,
@@ -59,7 +57,7 @@ export function adminResetRoutes(deps: AppDeps) {
         keepSessionId: null,
         meta: requestMeta(request),
       });
-      await setFlash(database.db, agent.session.id, `Two-factor sign-in of ${target.display_name} was reset. Their sessions were ended; they set up two-factor again at their next sign-in.`);
+      await setFlash(database.db, agent.session.id, M.resetDone(target.display_name));
       return reply.redirect(userPage, 303);
     });
   };

@@ -9,6 +9,7 @@ import type { AppDeps } from "../../deps.ts";
 import { sendPage } from "../../http/render.ts";
 import { sendAdminUserPage } from "./user-page.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SUPPORT_CONSOLE_MESSAGES as M } from "./support-console.messages.ts";
 
 // text(): a NUL in the query is refused (PostgreSQL cannot compare one: it was a 500 there).
 const searchQuery = z.strictObject({ q: text().optional() });
@@ -28,14 +29,14 @@ export function adminRoutes(deps: AppDeps) {
         problem === null
           ? null
           : problem === "too_big"
-            ? `Search with at most ${SEARCH_QUERY_MAX_LENGTH} characters.`
+            ? M.searchTooLong(SEARCH_QUERY_MAX_LENGTH)
             : problem === "custom"
-              ? "Search without control characters."
-              : "Search with the one field, Search users.";
+              ? M.searchControlCharacters
+              : M.searchOneField;
       const results = error || query.trim() === "" ? null : await searchUsers(database.db, query);
       const flash = await takeFlash(database.db, auth.session);
       return sendPage(request, reply, config, {
-        title: "Support console",
+        title: M.consoleTitle,
         code: error ? 400 : 200,
         status: flash,
         body: () => adminSearchBody({ query: query.slice(0, SEARCH_QUERY_MAX_LENGTH), results, error, limit: SEARCH_RESULT_LIMIT, isAdmin: auth.user.role === "admin" }),

@@ -11,6 +11,7 @@ import { adminUserBody } from "./user.view.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendPage } from "../../http/render.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SUPPORT_CONSOLE_MESSAGES as M } from "./support-console.messages.ts";
 
 export interface UserPageOptions {
   code?: number;
@@ -26,7 +27,7 @@ export async function sendAdminUserPage(request: FastifyRequest, reply: FastifyR
   const agent = proven(request, "full");
   const [factor, sessions, events] = await Promise.all([findActiveFactor(db, target.id), listLiveSessions(db, deps.clock, target.id), listSecurityEvents(db, target.id)]);
   return sendPage(request, reply, deps.config, {
-    title: `${target.display_name} · Support console`,
+    title: M.userTitle(target.display_name),
     code: options.code ?? 200,
     status: options.status ?? null,
     body: (csrfToken) =>

@@ -12,27 +12,26 @@ import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendAdminUserPage } from "./user-page.ts";
 import { proven } from "../../http/guards/access.ts";
+import { SUPPORT_CONSOLE_MESSAGES as M } from "./support-console.messages.ts";
 
 const createForm = formSchema({ email: text(320), name: text(200), role: text(16) });
 const roleForm = formSchema({ role: text(16) });
 const emailForm = formSchema({ email: text(320) });
 const EMAIL_ERRORS = {
-  invalid_email: { code: 400, message: "Enter a valid email address." },
-  duplicate_email: { code: 409, message: "Another user already has this email address." },
+  invalid_email: { code: 400, message: M.emailInvalid },
+  duplicate_email: { code: 409, message: M.emailTaken },
 } as const;
 
 const CREATE_ERRORS: Record<CreateUserError, { field: "email" | "name" | "role" | "form"; message: string }> = {
-  invalid_email: { field: "email", message: "Enter a valid email address." },
-  duplicate_email: { field: "email", message: "A user with this email address already exists." },
-  invalid_name: { field: "name", message: "Enter a name of 1 to 100 characters." },
-  invalid_role: { field: "role", message: "Choose one of the roles." },
+  invalid_email: { field: "email", message: M.emailInvalid },
+  duplicate_email: { field: "email", message: M.createEmailTaken },
+  invalid_name: { field: "name", message: M.nameInvalid },
+  invalid_role: { field: "role", message: M.roleInvalid },
   // No password is set here; these cannot happen, but every error has its message.
-  too_short: { field: "form", message: "The password is too short." },
-  too_long: { field: "form", message: "The password is too long." },
-  too_common: { field: "form", message: "The password is too common." },
+  too_short: { field: "form", message: M.passwordTooShort },
+  too_long: { field: "form", message: M.passwordTooLong },
+  too_common: { field: "form", message: M.passwordTooCommon },
 };
-
-const SELF_REFUSED = "You cannot change your own role or disable your own account: ask another administrator. This keeps the portal from losing its last administrator.";
 
 /** Administrators only: invite users, disable or enable them, change their role or email address. All audited. */
 export function adminUserRoutes(deps: AppDeps) {
@@ -40,9 +39,9 @@ export function adminUserRoutes(deps: AppDeps) {
   const db = database.db;
 
   const createPage = (request: FastifyRequest, reply: FastifyReply, o: Omit<CreateUserForm, "csrfToken">, code = 200) =>
-    sendPage(request, reply, config, { title: "Create user · Support console", code, body: (csrfToken) => createUserBody({ csrfToken, ...o }) });
+    sendPage(request, reply, config, { title: M.createTitle, code, body: (csrfToken) => createUserBody({ csrfToken, ...o }) });
   const refuseSelf = (request: FastifyRequest, reply: FastifyReply, targetId: string) =>
-    sendMessagePage(request, reply, config, { code: 403, heading: "Not allowed on your own account", message: SELF_REFUSED, link: { href: `/admin/users/${targetId}`, text: "Back" } });
+    sendMessagePage(request, reply, config, { code: 403, heading: M.selfRefusedHeading, message: M.selfRefused, link: { href: `/admin/users/${targetId}`, text: M.back } });
 
   return async (app: FastifyInstance) => {
     const admin = { config: { access: "full" as const }, preHandler: requireAdmin(deps) };
@@ -60,7 +59,7 @@ export function adminUserRoutes(deps: AppDeps) {
       }
       const { user, inviteUrl } = result;
       return sendPage(request, reply, config, {
-        title: "User created · Support console",
+        title: M.createdTitle,
         code: 201,
         body: () => userCreatedBody({ userId: user.id, email: user.email, name: user.display_name, role: user.role, inviteUrl }),
       });
@@ -75,8 +74,8 @@ export function adminUserRoutes(deps: AppDeps) {
         const auth = proven(request, "full");
         const result = await setUserDisabled(db, deps, { agentId: auth.user.id, userId: target.id, disabled: action === "disable", meta: requestMeta(request) });
         if (result === "own_account") return refuseSelf(request, reply, target.id);
-        const done = action === "disable" ? `${target.display_name} was disabled and signed out everywhere.` : `${target.display_name} was enabled and can sign in again.`;
-        await setFlash(db, auth.session.id, result === "changed" ? done : `${target.display_name} was already ${action}d.`);
+        const done = action === "disable" ? M.disabled(target.display_name) : M.enabled(target.display_name);
+        await setFlash(db, auth.session.id, result === "changed" ? done : M.alreadyDisabledOrEnabled(target.display_name, action));
         return reply.redirect(`/admin/users/${target.id}`, 303);
       });
     }
@@ -87,12 +86,12 @@ export function adminUserRoutes(deps: AppDeps) {
       const parsed = parseForm(roleForm, request.body);
       if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, roleError: parsed.message });
       const { role } = parsed.data;
-      if (!isRole(role)) return sendAdminUserPage(request, reply, deps, target, { code: 400, roleError: "Choose one of the roles." });
+      if (!isRole(role)) return sendAdminUserPage(request, reply, deps, target, { code: 400, roleError: M.roleInvalid });
       const auth = proven(request, "full");
       const result = await changeUserRole(db, deps, { agentId: auth.user.id, userId: target.id, role, meta: requestMeta(request) });
       if (result === "own_account") return refuseSelf(request, reply, target.id);
       const words = ROLE_WORDS[role].toLowerCase();
-      await setFlash(db, auth.session.id, result === "changed" ? `${target.display_name} is now ${words === "administrator" ? "an" : "a"} ${words}.` : `${target.display_name} already had that role.`);
+      await setFlash(db, auth.session.id, result === "changed" ? M.roleChanged(target.display_name, words) : M.roleUnchanged(target.display_name));
       return reply.redirect(`/admin/users/${target.id}`, 303);
     });
 
@@ -108,8 +107,8 @@ export function adminUserRoutes(deps: AppDeps) {
         const { code, message } = EMAIL_ERRORS[result];
         return sendAdminUserPage(request, reply, deps, target, { code, emailForm: { value: parsed.data.email, error: message } });
       }
-      const done = `${target.display_name} now signs in with ${parsed.data.email.trim()}. Both addresses were told; their sessions stay signed in.`;
-      await setFlash(db, auth.session.id, result === "changed" ? done : `${target.display_name} already had that email address.`);
+      const done = M.emailChanged(target.display_name, parsed.data.email.trim());
+      await setFlash(db, auth.session.id, result === "changed" ? done : M.emailUnchanged(target.display_name));
       return reply.redirect(`/admin/users/${target.id}`, 303);
     });
   };

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { HTTP_MESSAGES as M } from "../http.messages.ts";
 
 /** The most any single text field may hold before we refuse the form (passwords allow 128 characters). */
 export const FIELD_MAX_LENGTH = 1024;
@@ -7,9 +8,9 @@ export const FIELD_MAX_LENGTH = 1024;
 /** Text a person typed: NUL never is, and PostgreSQL cannot store it (refused with a 400, not a 500). */
 export const text = (max = FIELD_MAX_LENGTH) =>
   z
-    .string({ message: "must be text" })
-    .max(max, { message: `must be at most ${max} characters` })
-    .refine((value) => !value.includes("\u0000"), { message: "must not contain the character U+0000" });
+    .string({ message: M.fieldNotText })
+    .max(max, { message: M.fieldTooLong(max) })
+    .refine((value) => !value.includes("\u0000"), { message: M.fieldHasNul });
 
 /** A form schema: known fields plus the CSRF token, and nothing else (unknown fields are refused). */
 export function formSchema<T extends z.ZodRawShape>(shape: T) {
@@ -26,12 +27,12 @@ export function parseForm<T>(schema: z.ZodType<T>, body: unknown): FormResult<T>
   const result = schema.safeParse(body ?? {});
   if (result.success) return { ok: true, data: result.data };
   const issue = result.error.issues[0];
-  if (!issue) return { ok: false, message: "The form could not be read." };
-  if (issue.code === "unrecognized_keys") return { ok: false, message: `The form has a field it should not have: ${issue.keys.join(", ")}.` };
+  if (!issue) return { ok: false, message: M.formUnreadable };
+  if (issue.code === "unrecognized_keys") return { ok: false, message: M.formUnknownField(issue.keys.join(", ")) };
   const name = issue.path.join(".") || "form";
   const present = typeof body === "object" && body !== null && issue.path[0] !== undefined && String(issue.path[0]) in body;
-  if (issue.code === "invalid_type" && !present) return { ok: false, message: `The field ${name} is missing.` };
-  return { ok: false, message: `The field ${name} ${issue.message}.` };
+  if (issue.code === "invalid_type" && !present) return { ok: false, message: M.fieldMissing(name) };
+  return { ok: false, message: M.fieldInvalid(name, issue.message) };
 }
 
 /**

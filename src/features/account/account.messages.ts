@@ -1,0 +1,14 @@
+/** Every sentence the "Change password", "Profile" and "Sessions" pages show, in one place. */
+export const ACCOUNT_MESSAGES = {
+  passwordTitle: "Change password",
+  passwordSubmit: "Change password",
+  currentPasswordWrong: "Your current password is not correct.",
+  passwordChanged: "Your password has been changed. Your other sessions were signed out.",
+  profileTitle: "Profile",
+  nameInvalid: "Enter a name of 1 to 100 characters.",
+  profileSaved: "Your profile has been saved.",
+  sessionsTitle: "Sessions",
+  backToSessions: "Back to Sessions",
+  othersSignedOut: (count: number) => (count === 1 ? "1 other session was signed out." : `${count} other sessions were signed out.`),
+  sessionSignedOut: "The session was signed out.",
+} as const;
