@@ -1,19 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createOneTimeLink, FIRST_ADMIN_TTL_MS, INVITE_TTL_MS } from "../../src/auth/one-time-link.ts";
 import { findUserByEmail } from "../../src/auth/user.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 
 const NEW_PASSWORD = "a brand new passphrase";
 
 describe.each(TEST_DIALECTS)("one-time account links (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const link = (purpose: "first_admin" | "invite", userId: string | null, ttl: number) =>
     createOneTimeLink(ctx.testDb.database.db, { clock: ctx.clock, random: cryptoRandom }, purpose, userId, ttl);

@@ -1,19 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeEvent } from "../../src/views/event-labels.ts";
 import { expectNotFoundPage, h1Count, staffClient } from "../support/admin.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { enrollApp, enrollSms, signInWithSmsCode } from "../support/two-factor.ts";
 
 const PHONE = "+447400123456";
 const FALLBACK = "+447400654321";
 
 describe.each(TEST_DIALECTS)("support console: search, user page and who may enter (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const resultEmails = (body: string) => [...body.matchAll(/<td><a href="\/admin\/users\/[0-9a-f]{32}">[^<]*<\/a><\/td>\s*<td>([^<]+)<\/td>/g)].map((m) => m[1]);
 

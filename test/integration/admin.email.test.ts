@@ -1,18 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditRowsOfType, staffClient, submitOnUserPage, userRow } from "../support/admin.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf } from "../support/http-client.ts";
 import { mailedLinkPath } from "../support/mailed-links.ts";
 
 const NOTICE_TO_NEW = "The e-mail address of your account was changed by an administrator.";
 
 describe.each(TEST_DIALECTS)("support console: administrators change a user's email (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const changeEmail = (client: Awaited<ReturnType<typeof staffClient>>["client"], userId: string, email: string) => submitOnUserPage(client, userId, "email", { email });
   const queuedMail = () => ctx.testDb.database.db.selectFrom("outgoing_mail").select("id").execute();

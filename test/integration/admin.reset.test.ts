@@ -1,18 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { IDENTITY_CHECKS } from "../../src/auth/support-reset.ts";
 import { auditRowsOfType, IDENTITY_CHECK, insertSmsFactor, REASON, resetTwoFactorOf, sessionCountOf, staffClient } from "../support/admin.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
 import { enrollApp, factorStates, signInWithAppCode, stepUpWithApp } from "../support/two-factor.ts";
 
 describe.each(TEST_DIALECTS)("support console: resetting a client's two-factor (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   /** A client with an authenticator app, signed in twice (two sessions to be ended). */
   async function clientWithApp(name = "Carol Client") {

@@ -1,14 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditRowsOfType, h1Count, sessionCountOf, staffClient, submitOnUserPage, userRow } from "../support/admin.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 
 describe.each(TEST_DIALECTS)("support console: administrators manage users (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const createUser = (client: Awaited<ReturnType<typeof staffClient>>["client"], fields: Record<string, string>) => client.submit("/admin/users/new", fields, "/admin/users");
   const userCount = async () => (await ctx.testDb.database.db.selectFrom("users").select("id").execute()).length;

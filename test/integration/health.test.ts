@@ -1,13 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "../support/context.ts";
+import { describe, expect, it } from "vitest";
+import { createTestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 
 describe.each(TEST_DIALECTS)("operations endpoints (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   it("/healthz answers while the process is up, /readyz while the database answers", async () => {
     expect((await ctx.client().get("/healthz")).status).toBe(200);

@@ -1,23 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { INVITE_TTL_MS } from "../../src/auth/one-time-link.ts";
 import { sha256Hex } from "../../src/crypto/hash.ts";
 import { auditRowsOfType, staffClient, userRow } from "../support/admin.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useSharedTestContext } from "../support/fixtures.ts";
 import { choosePassword, inviteLinkRow, inviteWithCli, linkPathIn, mailedLinkPath } from "../support/mailed-links.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
-import { createSharedTestContext, type SharedTestContext } from "../support/shared-context.ts";
 import { startAppSetup, submitAppSetupCode, totpCodeAt } from "../support/two-factor.ts";
 
 const PASSWORD = "an invited user's passphrase";
 const GONE = "Ask your administrator for a new invitation.";
 
 describe.each(TEST_DIALECTS)("invitation e-mail (%s)", (dialect) => {
-  let ctx: SharedTestContext;
-  beforeEach(async () => {
-    ctx = await createSharedTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useSharedTestContext(dialect);
 
   const mailRowsTo = (address: string) => ctx.testDb.database.db.selectFrom("outgoing_mail").selectAll().where("to_address", "=", address).execute();
 

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MESSAGES } from "../../src/views/code-messages.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
 import {
   auditEventsOf,
@@ -36,11 +36,7 @@ const PENDING_PROBES = ["/two-factor/setup/app", "/two-factor/setup/app/verify",
 type Method = KnownMethod;
 
 describe.each(TEST_DIALECTS)("manage two-factor: changes, abandoned changes, audit (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const signIn = (email: string, method: Method, client?: HttpClient) => signInWith(ctx, email, method, client);
   const stepUp = (client: HttpClient, method: Method, then: string) => staleThenStepUp(ctx, client, method, then);

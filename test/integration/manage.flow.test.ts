@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "../support/context.ts";
+import { describe, expect, it } from "vitest";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { enrollApp, keyFromSetupPage, lastSmsCode, totpCodeAt } from "../support/two-factor.ts";
 
 describe.each(TEST_DIALECTS)("manage two-factor: switch methods with step-up (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   /** Signs in with the app at the current (fake) time, one step after the last used one. */
   async function signInWithApp(email: string, secret: Buffer) {

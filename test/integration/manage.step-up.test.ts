@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RESEND_COOLDOWN_MS } from "../../src/auth/sms-challenge.ts";
 import { MESSAGES, resendCooldownMessage } from "../../src/views/code-messages.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
 import {
   auditEventsOf,
@@ -39,11 +39,7 @@ const ENTRY_POINTS: { name: string; then: string; path: string; fields: Record<s
 ];
 
 describe.each(TEST_DIALECTS)("manage two-factor: step-up (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const db = () => ctx.testDb.database.db;
   const smsCountTo = (phone: string) => ctx.outbox.list().filter((entry) => entry.to === phone).length;

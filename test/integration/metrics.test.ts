@@ -1,11 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createMailQueue, MAX_MAIL_ATTEMPTS, retryDelayMs } from "../../src/adapters/mail/mail-queue.ts";
 import { SECOND_FACTOR_FAILURES } from "../../src/auth/lockout.ts";
 import { queueMail } from "../../src/auth/outgoing-mail.ts";
 import { mailText } from "../../src/app.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { createTestContext, TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { metricValue, scrape } from "../support/metrics-text.ts";
 import { enrollApp, enrollSms, lastSmsCode, sendSmsSetupCode, submitSignInCode, totpCodeAt, wrongTotpCode } from "../support/two-factor.ts";
 
@@ -13,11 +14,7 @@ const DURATION = "gatehouse_http_request_duration_seconds_count";
 const SECOND_FACTOR = "gatehouse_second_factor_total";
 
 describe.each(TEST_DIALECTS)("/metrics (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   it("answers in Prometheus text format, timing requests by route pattern and status class, never by URL", async () => {
     const token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCdE";

@@ -1,16 +1,13 @@
 import { Migrator, sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrations } from "../../src/db/migrations/index.ts";
 import { migrateToLatest } from "../../src/db/migrator.ts";
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from "../support/databases.ts";
+import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestDatabase } from "../support/fixtures.ts";
 
 // 0006 adds sessions.handle: sessions open before the upgrade must get one, not be signed out.
 describe.each(TEST_DIALECTS)("migration 0006_session_handle (%s)", (dialect) => {
-  let testDb: TestDatabase;
-  beforeEach(async () => {
-    testDb = await createTestDatabase(dialect);
-  });
-  afterEach(async () => testDb.drop());
+  const testDb = useTestDatabase(dialect);
 
   async function migrateDownTo(name: string): Promise<void> {
     const { db } = testDb.database;

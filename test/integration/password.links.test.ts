@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PASSWORD_RESET_TTL_MS } from "../../src/features/password-reset/password-reset.service.ts";
 import { MESSAGES } from "../../src/views/code-messages.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
 import { mailedLinkPath } from "../support/mailed-links.ts";
 import { enrollApp, enrollSms, lastSmsCode, totpCodeAt, wrongTotpCode } from "../support/two-factor.ts";
@@ -14,11 +15,7 @@ const CODE_FIELD = '<label for="field-code">Six-digit code</label>';
 const PHONE = "+447400123456";
 
 describe.each(TEST_DIALECTS)("forgot-password links (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect, { env: { TRUST_PROXY: "true" } });
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect, { env: { TRUST_PROXY: "true" } });
 
   /** "Forgot password?" for `email`, from `ip` (X-Forwarded-For; the server trusts the proxy). */
   async function askForLink(email: string, ip = "198.51.100.1") {

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MESSAGES } from "../../src/views/code-messages.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
 import { enrollApp, lastSmsCode, otherCode, signInWithAppCode, startAppSetup, submitAppSetupCode, totpCodeAt } from "../support/two-factor.ts";
 
@@ -10,11 +10,7 @@ const FALLBACK = "+447400654321";
 const DIALOG_OPEN = /<dialog [^>]* open data-reset-dialog>/;
 
 describe.each(TEST_DIALECTS)("reset code: expiry, tries, binding, stages (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect, { env: { SUPPORT_CONTACT: "help@example.com" } });
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect, { env: { SUPPORT_CONTACT: "help@example.com" } });
 
   const db = () => ctx.testDb.database.db;
   const factorCount = async (userId: string) => (await db().selectFrom("second_factors").select("id").where("user_id", "=", userId).execute()).length;

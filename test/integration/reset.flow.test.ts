@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "../support/context.ts";
+import { describe, expect, it } from "vitest";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { enrollApp, lastSmsCode, totpCodeAt } from "../support/two-factor.ts";
 
 const FALLBACK = "+447400654321";
 
 describe.each(TEST_DIALECTS)("reset two-factor with the fallback phone (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect, { env: { SUPPORT_CONTACT: "help@example.com" } });
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect, { env: { SUPPORT_CONTACT: "help@example.com" } });
 
   async function userWithFallback() {
     const user = await ctx.createUser({ email: "ann@example.com" });

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SETUP_TTL_MS } from "../../src/auth/second-factor.ts";
 import { MESSAGES } from "../../src/views/code-messages.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf, type HttpClient, type Response2 } from "../support/http-client.ts";
 import { enrollApp, startAppSetup, submitAppSetupCode, totpCodeAt, wrongTotpCode } from "../support/two-factor.ts";
 
@@ -15,11 +15,7 @@ function expectFieldError(response: Response2, message: string): void {
 }
 
 describe.each(TEST_DIALECTS)("authenticator app set-up: which codes are accepted (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   async function pendingAppSetup(): Promise<{ client: HttpClient; secret: Buffer; userId: string }> {
     const user = await ctx.createUser();

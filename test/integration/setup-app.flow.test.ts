@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { totpSecretToBase32 } from "../../src/auth/totp.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { startAppSetup, totpCodeAt } from "../support/two-factor.ts";
 
 describe.each(TEST_DIALECTS)("authenticator app set-up (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   it("a first sign-in goes from the QR code to the dashboard with the confirmation", async () => {
     const user = await ctx.createUser({ email: "ann@example.com" });

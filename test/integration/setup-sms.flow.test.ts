@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RESEND_COOLDOWN_MS } from "../../src/auth/sms-challenge.ts";
 import { MESSAGES } from "../../src/views/code-messages.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
 import { lastSmsCode, otherCode, sendSmsSetupCode, submitSmsSetupCode } from "../support/two-factor.ts";
 
@@ -11,11 +11,7 @@ const TYPED_PHONE = "+44 7400 123456";
 const PHONE = "+447400123456";
 
 describe.each(TEST_DIALECTS)("SMS set-up (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const db = () => ctx.testDb.database.db;
   const factorsOf = (userId: string) => db().selectFrom("second_factors").selectAll().where("user_id", "=", userId).execute();

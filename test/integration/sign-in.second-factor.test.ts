@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MESSAGES } from "../../src/views/code-messages.ts";
 import { formatUtc } from "../../src/views/time.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import type { HttpClient } from "../support/http-client.ts";
 import { enrollApp, enrollSms, lastSmsCode, startAppSetup, submitAppSetupCode, submitSignInCode, totpCodeAt } from "../support/two-factor.ts";
 
@@ -11,11 +12,7 @@ const SUPPORT_CONTACT = "help@client-services.example, +44 20 7946 0000";
 const PHONE = "+447400123456";
 
 describe.each(TEST_DIALECTS)("every later sign-in asks for the second factor (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect, { env: { SUPPORT_CONTACT } });
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect, { env: { SUPPORT_CONTACT } });
 
   const sessionToken = (client: HttpClient) => client.cookie("gatehouse_session");
 

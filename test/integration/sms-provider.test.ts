@@ -1,9 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTwilioSms } from "../../src/adapters/sms/twilio-sms.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import { MESSAGES } from "../../src/views/code-messages.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
-import { type FakeTwilio, startFakeTwilio } from "../support/fake-twilio.ts";
+import { twilioSms, useFakeTwilio, useTestContext } from "../support/fixtures.ts";
 import type { HttpClient } from "../support/http-client.ts";
 import { sendSmsSetupCode, submitSmsSetupCode } from "../support/two-factor.ts";
 
@@ -11,21 +9,14 @@ const FROM = "+15005550006";
 const PHONE = "+447400123456";
 
 describe.each(TEST_DIALECTS)("SMS through the Twilio Messages API (%s)", (dialect) => {
-  let twilio: FakeTwilio;
-  let ctx: TestContext;
+  const twilio = useFakeTwilio();
+  const ctx = useTestContext(dialect, () => ({ sms: twilioSms(twilio, FROM, 300) }));
   let client: HttpClient;
   let userId: string;
   beforeEach(async () => {
-    twilio = await startFakeTwilio();
-    const sms = createTwilioSms({ accountSid: twilio.accountSid, authToken: twilio.authToken, from: FROM, apiBase: twilio.apiBase, timeoutMs: 300 });
-    ctx = await createTestContext(dialect, { sms });
     const user = await ctx.createUser();
     userId = user.id;
     client = await ctx.signInWithPassword(user.email);
-  });
-  afterEach(async () => {
-    await ctx.close();
-    await twilio.close();
   });
 
   const challenges = () => ctx.testDb.database.db.selectFrom("sms_challenges").selectAll().execute();

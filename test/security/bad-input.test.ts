@@ -1,22 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BODY_LIMIT_BYTES } from "../../src/server.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
 
 describe.each(TEST_DIALECTS)("bad input to /login gets a 4xx and changes nothing (%s)", (dialect) => {
-  let ctx: TestContext;
+  const ctx = useTestContext(dialect);
   let client: HttpClient;
   let csrf: string;
   beforeEach(async () => {
-    ctx = await createTestContext(dialect);
     await ctx.createUser({ email: "ann@example.com" });
     client = ctx.client();
     csrf = csrfTokenOf((await client.get("/login")).body);
   });
   afterEach(async () => {
     expect(await ctx.testDb.database.db.selectFrom("sessions").selectAll().execute()).toHaveLength(0);
-    await ctx.close();
   });
 
   const good = () => ({ _csrf: csrf, email: "ann@example.com", password: "wrong but well-formed" });

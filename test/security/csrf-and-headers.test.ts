@@ -1,14 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { describe, expect, it } from "vitest";
+import { createTestContext, TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf } from "../support/http-client.ts";
 
 describe.each(TEST_DIALECTS)("cross-site requests and framing (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const sessionCount = async () => (await ctx.testDb.database.db.selectFrom("sessions").selectAll().execute()).length;
 

@@ -1,12 +1,13 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createOneTimeLink } from "../../src/auth/one-time-link.ts";
 import { activateFactor, startTotpSetup } from "../../src/auth/second-factor.ts";
 import { createSession } from "../../src/auth/session.ts";
 import type { SessionStage, User } from "../../src/db/schema.ts";
 import { sessionCookieName } from "../../src/http/session-cookie.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
+import { createTestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { FORM_FIELDS, formBody, postRoutes, routePath } from "../support/form-fuzz.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
 
@@ -37,7 +38,7 @@ describe("the fuzzed routes", () => {
 });
 
 describe.each(TEST_DIALECTS)("random values posted to every form never get a 5xx, and a refused form changes nothing (%s)", (dialect) => {
-  let ctx: TestContext;
+  const ctx = useTestContext(dialect, {}, "describe");
   let client: HttpClient;
   let csrfToken: string;
   let admin: User;
@@ -46,7 +47,6 @@ describe.each(TEST_DIALECTS)("random values posted to every form never get a 5xx
   const real: Record<string, string[]> = { id: [], token: [], handle: [] };
 
   beforeAll(async () => {
-    ctx = await createTestContext(dialect);
     const deps = { clock: ctx.clock, random: ctx.deps.random, keyring: ctx.deps.keyring };
     const db = ctx.testDb.database.db;
     admin = await ctx.createUser({ role: "admin", name: "Ada Admin" });
@@ -65,7 +65,6 @@ describe.each(TEST_DIALECTS)("random values posted to every form never get a 5xx
     client = ctx.client();
     csrfToken = csrfTokenOf((await client.get("/login")).body);
   });
-  afterAll(async () => ctx?.close());
 
   /** A new session of the stage for each run, so no run inherits what another did to its session. */
   async function useSession(stage: SessionStage): Promise<void> {

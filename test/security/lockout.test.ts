@@ -1,17 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clearPasswordFailures, LOGIN_IP_FAILURES, PASSWORD_FAILURES, PASSWORD_STREAK_MAX, SECOND_FACTOR_FAILURES } from "../../src/auth/lockout.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf } from "../support/http-client.ts";
 import { enrollApp, submitSignInCode, totpCodeAt, wrongTotpCode } from "../support/two-factor.ts";
 
 describe.each(TEST_DIALECTS)("lockouts count failures, atomically, across sessions (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const login = (email: string, password: string) => ctx.client().submit("/login", { email, password });
   const lockMails = async (email: string) => {

@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createInvitedUser } from "../../src/auth/invitation.ts";
 import { totpSecretToBase32 } from "../../src/auth/totp.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { captureLogs, type LogCapture } from "../support/log-capture.ts";
 import { choosePassword, mailedLinkPath } from "../support/mailed-links.ts";
 import { runSecurityStory, STORY_PHONES } from "../support/security-story.ts";
@@ -34,15 +35,14 @@ function recordSecrets(seen: Set<string>) {
 }
 
 describe.each(TEST_DIALECTS)("logs (%s)", (dialect) => {
-  let ctx: TestContext;
   let logs: LogCapture;
-  beforeEach(async () => {
+  beforeEach(() => {
     logs = captureLogs("trace");
-    ctx = await createTestContext(dialect, { logger: logs.logger });
   });
-  afterEach(async () => {
+  const ctx = useTestContext(dialect, () => ({ logger: logs.logger }));
+  // Registered after the context, so it runs before the context closes (after hooks run in reverse).
+  afterEach(() => {
     vi.restoreAllMocks();
-    await ctx.close();
   });
 
   it("no password, code, session or CSRF token, link token, authenticator key or full phone number reaches a log line, even at trace level", async () => {

@@ -1,17 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { describe, expect, it } from "vitest";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { enrollApp, lastSmsCode, signInWithAppCode, submitSignInCode, totpCodeAt } from "../support/two-factor.ts";
 
 // One test per class of published sign-in bug (the lockout classes are in lockout.test.ts, the
 // concurrency of one code in two-factor-races.test.ts). Each asserts the behaviour, not the code path.
 describe.each(TEST_DIALECTS)("classes of published two-factor bugs (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const factorsOf = (userId: string) => ctx.testDb.database.db.selectFrom("second_factors").selectAll().where("user_id", "=", userId).execute();
 

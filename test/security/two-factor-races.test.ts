@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MESSAGES } from "../../src/views/code-messages.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf, type HttpClient, type Response2 } from "../support/http-client.ts";
 import { enrollApp, lastSmsCode, sendSmsSetupCode, startAppSetup, totpCodeAt } from "../support/two-factor.ts";
 
@@ -9,11 +9,7 @@ const STEP_MS = 30_000;
 const CONCURRENT_REQUESTS = 20;
 
 describe.each(TEST_DIALECTS)("two-factor races and cross-account codes (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const db = () => ctx.testDb.database.db;
   const fullSessionIds = async (userId: string) =>
