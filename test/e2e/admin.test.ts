@@ -1,30 +1,20 @@
 import { fileURLToPath } from "node:url";
-import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeEach, describe, expect, test } from "vitest";
 import { sessionCookieName } from "../../src/http/session-cookie.ts";
 import { insertSmsFactor } from "../support/admin.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
+import { heading } from "../support/page-queries.ts";
 
 const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-results/", import.meta.url));
 const browser = useBrowser();
 
-function heading(page: Page, name: string): Locator {
-  return page.getByRole("heading", { level: 1, name, exact: true });
-}
-
 describe.each(TEST_DIALECTS)("the support console in a real browser (%s)", (dialect) => {
-  let ctx: TestContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterAll(async () => {
-    await ctx?.close();
-  });
+  const ctx = useTestContext(dialect, {}, "describe");
   const pages = usePages(browser, () => ctx.baseUrl);
+  let page: Page;
   beforeEach(async () => {
     page = await pages.open();
   });

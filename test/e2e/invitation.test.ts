@@ -1,11 +1,12 @@
 import { Secret } from "otpauth";
-import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import { generateTotpCode } from "../../src/auth/totp.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useSharedTestContext } from "../support/fixtures.ts";
 import { inviteWithCli, mailedLinkPath } from "../support/mailed-links.ts";
-import { createSharedTestContext, type SharedTestContext } from "../support/shared-context.ts";
+import { heading } from "../support/page-queries.ts";
 import { enrollApp } from "../support/two-factor.ts";
 
 const PASSWORD = "an invited user's passphrase";
@@ -13,18 +14,12 @@ const NEW_PASSWORD = "a password chosen after forgetting";
 const browser = useBrowser();
 
 describe.each(TEST_DIALECTS)("invitation and forgotten password in a real browser (%s)", (dialect) => {
-  let ctx: SharedTestContext;
-
-  beforeAll(async () => {
-    ctx = await createSharedTestContext(dialect);
-  });
-  afterAll(async () => ctx?.close());
+  const ctx = useSharedTestContext(dialect, "describe");
 
   const pages = usePages(browser, () => ctx.baseUrl);
   /** A browser whose clock shows the server's (fake) time, for the pages' countdowns. */
   const newPage = () => pages.open({ clockMs: ctx.clock.nowMs() });
 
-  const heading = (page: Page, name: string): Locator => page.getByRole("heading", { level: 1, name, exact: true });
   const button = (page: Page, name: string) => page.getByRole("button", { name, exact: true });
   const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 

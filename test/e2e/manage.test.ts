@@ -1,11 +1,13 @@
-import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import { generateTotpCode } from "../../src/auth/totp.ts";
 import { MESSAGES } from "../../src/views/code-messages.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
+import { heading, isFocused } from "../support/page-queries.ts";
 import { enrollApp, factorStates, lastSmsCode, storedFallback } from "../support/two-factor.ts";
 
 const PHONE = "+44 7400 123456";
@@ -14,21 +16,8 @@ const FALLBACK = "+44 7400 654321";
 const FALLBACK_E164 = "+447400654321";
 const browser = useBrowser();
 
-function heading(page: Page, name: string): Locator {
-  return page.getByRole("heading", { level: 1, name, exact: true });
-}
-
-async function isFocused(page: Page, target: Locator): Promise<boolean> {
-  return (await target.and(page.locator(":focus")).count()) === 1;
-}
-
 describe.each(TEST_DIALECTS)("manage two-factor in a real browser (%s)", (dialect) => {
-  let ctx: TestContext;
-
-  beforeAll(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterAll(async () => ctx?.close());
+  const ctx = useTestContext(dialect, {}, "describe");
 
   const pages = usePages(browser, () => ctx.baseUrl);
   // The page's countdowns read the browser's clock: show them the server's (fake) time.

@@ -1,40 +1,21 @@
-import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createTwilioSms } from "../../src/adapters/sms/twilio-sms.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import { generateTotpCode } from "../../src/auth/totp.ts";
 import { MESSAGES } from "../../src/views/code-messages.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
-import { type FakeTwilio, startFakeTwilio } from "../support/fake-twilio.ts";
+import { twilioSms, useFakeTwilio, useTestContext } from "../support/fixtures.ts";
+import { heading, isFocused } from "../support/page-queries.ts";
 import { enrollApp, keyFromSetupPage, otherCode } from "../support/two-factor.ts";
 
 const TWILIO_FROM = "+15005550006";
 const FALLBACK_E164 = "+447400654321";
 const browser = useBrowser();
 
-function heading(page: Page, name: string): Locator {
-  return page.getByRole("heading", { level: 1, name, exact: true });
-}
-
-async function isFocused(page: Page, target: Locator): Promise<boolean> {
-  return (await target.and(page.locator(":focus")).count()) === 1;
-}
-
 describe.each(TEST_DIALECTS)("lost device: reset two-factor with the fallback phone in a real browser (%s)", (dialect) => {
-  let ctx: TestContext;
-  let twilio: FakeTwilio;
-
-  beforeAll(async () => {
-    twilio = await startFakeTwilio();
-    ctx = await createTestContext(dialect, {
-      sms: createTwilioSms({ accountSid: twilio.accountSid, authToken: twilio.authToken, apiBase: twilio.apiBase, from: TWILIO_FROM }),
-    });
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    await twilio?.close();
-  });
+  const twilio = useFakeTwilio("describe");
+  const ctx = useTestContext(dialect, () => ({ sms: twilioSms(twilio, TWILIO_FROM) }), "describe");
 
   const pages = usePages(browser, () => ctx.baseUrl);
   const newPage = (javaScriptEnabled: boolean) => pages.open({ javaScriptEnabled, clockMs: ctx.clock.nowMs() });

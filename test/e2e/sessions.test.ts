@@ -1,27 +1,20 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import { createSession } from "../../src/auth/session.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
 import type { SessionStage, User } from "../../src/db/schema.ts";
 import { sessionCookieName } from "../../src/http/session-cookie.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 
 const browser = useBrowser();
 const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0";
 
 describe.each(TEST_DIALECTS)("the Sessions page in a real browser (%s)", (dialect) => {
-  let ctx: TestContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterAll(async () => {
-    await ctx?.close();
-  });
+  const ctx = useTestContext(dialect, {}, "describe");
   const pages = usePages(browser, () => ctx.baseUrl);
+  let page: Page;
   beforeEach(async () => {
     page = await pages.open();
   });

@@ -2,15 +2,15 @@ import { fileURLToPath } from "node:url";
 import jsQRModule from "jsqr";
 import type { Locator, Page } from "playwright-core";
 import { PNG } from "pngjs";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createTwilioSms } from "../../src/adapters/sms/twilio-sms.ts";
+import { beforeEach, describe, expect, test } from "vitest";
 import { RESEND_COOLDOWN_MS } from "../../src/auth/sms-challenge.ts";
 import { generateTotpCode } from "../../src/auth/totp.ts";
 import { MESSAGES, resendCooldownMessage } from "../../src/views/code-messages.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
-import { type FakeTwilio, startFakeTwilio } from "../support/fake-twilio.ts";
+import { twilioSms, useFakeTwilio, useTestContext } from "../support/fixtures.ts";
+import { heading, isFocused, pathOf } from "../support/page-queries.ts";
 import { secretFromUri, wrongTotpCode } from "../support/two-factor.ts";
 
 const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-results/", import.meta.url));
@@ -21,18 +21,6 @@ const PHONE_E164 = "+447400123456";
 const browser = useBrowser();
 // jsqr is CommonJS: under NodeNext the default import is module.exports, whose `default` is the decoder.
 const jsQR = jsQRModule.default;
-
-function pathOf(page: Page): string {
-  return new URL(page.url()).pathname;
-}
-
-function heading(page: Page, name: string): Locator {
-  return page.getByRole("heading", { level: 1, name, exact: true });
-}
-
-async function isFocused(page: Page, target: Locator): Promise<boolean> {
-  return (await target.and(page.locator(":focus")).count()) === 1;
-}
 
 /** The text of every element the field's aria-describedby points at: what a screen reader announces with it. */
 async function descriptionOf(field: Locator): Promise<string> {
@@ -54,20 +42,9 @@ function decodeQr(png: Buffer): string {
 }
 
 describe.each(TEST_DIALECTS)("forced two-factor set-up in a real browser (%s)", (dialect) => {
-  let ctx: TestContext;
-  let twilio: FakeTwilio;
+  const twilio = useFakeTwilio("describe");
+  const ctx = useTestContext(dialect, () => ({ sms: twilioSms(twilio, TWILIO_FROM) }), "describe");
   let page: Page;
-
-  beforeAll(async () => {
-    twilio = await startFakeTwilio();
-    ctx = await createTestContext(dialect, {
-      sms: createTwilioSms({ accountSid: twilio.accountSid, authToken: twilio.authToken, apiBase: twilio.apiBase, from: TWILIO_FROM }),
-    });
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    await twilio?.close();
-  });
   const pages = usePages(browser, () => ctx.baseUrl);
   beforeEach(async () => {
     page = await pages.open({ clockMs: ctx.clock.nowMs() });

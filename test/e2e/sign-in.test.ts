@@ -1,26 +1,16 @@
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import { SIGN_IN_FAILED } from "../../src/features/sign-in/login.routes.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
+import { heading, isFocused, pathOf } from "../support/page-queries.ts";
 
 const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-results/", import.meta.url));
 const SET_UP_PATH = "/two-factor/setup";
 const browser = useBrowser();
-
-function pathOf(page: Page): string {
-  return new URL(page.url()).pathname;
-}
-
-function heading(page: Page, name: string): Locator {
-  return page.getByRole("heading", { level: 1, name, exact: true });
-}
-
-async function isFocused(page: Page, target: Locator): Promise<boolean> {
-  return (await target.and(page.locator(":focus")).count()) === 1;
-}
 
 /** Presses Tab until `target` has focus; fails if it is not reachable within a few presses. */
 async function tabTo(page: Page, target: Locator, maxPresses = 5): Promise<void> {
@@ -31,16 +21,9 @@ async function tabTo(page: Page, target: Locator, maxPresses = 5): Promise<void>
 }
 
 describe.each(TEST_DIALECTS)("signing in with a real browser (%s)", (dialect) => {
-  let ctx: TestContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterAll(async () => {
-    await ctx?.close();
-  });
+  const ctx = useTestContext(dialect, {}, "describe");
   const pages = usePages(browser, () => ctx.baseUrl);
+  let page: Page;
   beforeEach(async () => {
     page = await pages.open();
   });
