@@ -5,8 +5,8 @@ import { MINUTE_MS } from "../support/fake-clock.ts";
 import { useTestContext } from "../support/fixtures.ts";
 import { enrollApp, lastSmsCode, signInWithAppCode, submitSignInCode, totpCodeAt } from "../support/two-factor.ts";
 
-// One test per class of published sign-in bug (the lockout classes are in lockout.test.ts, the
-// concurrency of one code in two-factor-races.test.ts). Each asserts the behaviour, not the code path.
+// One test per class of published sign-in bug (the lockout classes are in sign-in.lockout.test.ts, the
+// concurrency of one code in second-factor.races.test.ts). Each asserts the behaviour, not the code path.
 describe.each(TEST_DIALECTS)("classes of published two-factor bugs (%s)", (dialect) => {
   const ctx = useTestContext(dialect);
 
