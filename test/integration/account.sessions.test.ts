@@ -1,13 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createSession, SESSION_IDLE_MS } from "../../src/auth/session.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
 import type { Session, SessionStage, User } from "../../src/db/schema.ts";
 import { sessionCookieName } from "../../src/http/session-cookie.ts";
 import { formatUtc } from "../../src/views/time.ts";
 import { auditRowsOfType, expectNotFoundPage } from "../support/admin.ts";
-import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { type HttpClient } from "../support/http-client.ts";
 import { clientWithUserAgent } from "../support/two-factor.ts";
 
@@ -16,11 +16,7 @@ const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gec
 const SAFARI_IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
 describe.each(TEST_DIALECTS)("the Sessions page (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   /** A session made in the database, and a client (with that browser's User-Agent) holding it. */
   async function sessionOf(user: User, o: { stage?: SessionStage; ip?: string; userAgent?: string } = {}): Promise<{ session: Session; client: HttpClient }> {

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { describe, expect, it } from "vitest";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import type { HttpClient } from "../support/http-client.ts";
 import { clientWithUserAgent, enrollApp, startAppSetup, submitAppSetupCode, submitSignInCode, totpCodeAt } from "../support/two-factor.ts";
 
@@ -22,11 +23,7 @@ function activityOf(html: string): ActivityRow[] {
 }
 
 describe.each(TEST_DIALECTS)("dashboard: recent security activity (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,17 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { describe, expect, it } from "vitest";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
+import { useTestContext } from "../support/fixtures.ts";
 import { enrollApp, totpCodeAt } from "../support/two-factor.ts";
 
 const NEW_PASSWORD = "an entirely new passphrase";
 
 describe.each(TEST_DIALECTS)("forgotten password (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   async function resetLinkFor(email: string): Promise<string> {
     await ctx.flushMail();

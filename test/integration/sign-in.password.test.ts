@@ -1,14 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/crypto/hash.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
+import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { useTestContext } from "../support/fixtures.ts";
 
 describe.each(TEST_DIALECTS)("sign-in with password (%s)", (dialect) => {
-  let ctx: TestContext;
-  beforeEach(async () => {
-    ctx = await createTestContext(dialect);
-  });
-  afterEach(async () => ctx.close());
+  const ctx = useTestContext(dialect);
 
   const sessions = () => ctx.testDb.database.db.selectFrom("sessions").selectAll().execute();
 

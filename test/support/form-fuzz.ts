@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { FIELD_MAX_LENGTH } from "../../src/http/forms/form.ts";
 
 /**
- * Random form bodies for the fuzz test (test/security/form-fuzz.test.ts). Every body carries a valid
+ * Random form bodies for the fuzz test (test/security/http.form-fuzz.test.ts). Every body carries a valid
  * CSRF token; a "poisoned" one also carries something no form of the portal accepts (a field none
  * has, a field given twice, or a value over FIELD_MAX_LENGTH), so the portal must refuse it.
  */
