@@ -35,7 +35,12 @@ export type AuditEventType =
   | "fallback.removed"
   | "session.revoked"
   | "session.revoked_others"
-  | "signout";
+  | "signout"
+  | "app.created"
+  | "app.updated"
+  | "app.removed"
+  | "app.signed_in"
+  | "app.reauthentication_requested";
 
 export interface AuditInput {
   type: AuditEventType;

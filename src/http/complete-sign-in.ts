@@ -1,17 +1,19 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { allowedReturnTo } from "../auth/return-to.ts";
 import { type CompletionOptions, completeSecondFactor } from "../auth/second-factor-sign-in.ts";
 import type { AppDeps } from "./deps.ts";
 import { requestMeta } from "./request-meta.ts";
 import { setSessionCookie } from "./session-cookie.ts";
 
 /**
- * Finishes a second-factor step for the request's pending session: new session cookie, then the
- * dashboard. When a concurrent request already used this session, the browser is sent to start over.
+ * Finishes a second-factor step for the request's pending session: new session cookie, then where the
+ * sign-in was asked to continue (an app's sign-in, src/auth/return-to.ts), otherwise the dashboard.
+ * When a concurrent request already used this session, the browser is sent to start over.
  */
 export async function finishSecondFactor(request: FastifyRequest, reply: FastifyReply, deps: AppDeps, options: CompletionOptions): Promise<FastifyReply> {
   const auth = request.auth!;
   const completed = await completeSecondFactor(deps.database.db, deps, auth.session, requestMeta(request), options);
   if (!completed) return reply.redirect("/login", 303);
   setSessionCookie(reply, deps.config, completed.token);
-  return reply.redirect("/", 303);
+  return reply.redirect(allowedReturnTo(completed.session.return_to) ?? "/", 303);
 }

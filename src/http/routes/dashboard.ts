@@ -16,7 +16,7 @@ export function dashboardRoutes(deps: AppDeps) {
       return sendPage(request, reply, deps.config, {
         title: "Dashboard",
         status: flash,
-        body: () => dashboardBody({ displayName: user.display_name, method, fallbackPhone: user.fallback_phone_e164 ? maskPhone(user.fallback_phone_e164) : null, previousSignInAt: user.previous_sign_in_at, activity: events.map((e) => ({ type: e.type, atMs: e.at, ip: e.ip, userAgent: e.user_agent })) }),
+        body: () => dashboardBody({ displayName: user.display_name, method, fallbackPhone: user.fallback_phone_e164 ? maskPhone(user.fallback_phone_e164) : null, previousSignInAt: user.previous_sign_in_at, activity: events.map((e) => ({ type: e.type, atMs: e.at, ip: e.ip, userAgent: e.user_agent, detail: e.detail })) }),
       });
     });
   };

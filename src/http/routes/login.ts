@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { recordAuditEvent } from "../../auth/audit.ts";
+import { allowedReturnTo, saveReturnTo } from "../../auth/return-to.ts";
 import { deleteSession } from "../../auth/session.ts";
 import { signInWithPassword } from "../../auth/sign-in.ts";
 import { formatUtc } from "../../views/time.ts";
@@ -19,41 +20,45 @@ const NOTICES: Record<string, string> = {
   "password-changed": "Your password has been changed. Sign in again with your new password.",
 };
 
-const loginForm = formSchema({ email: text(), password: text() });
+const loginForm = formSchema({ email: text(), password: text(), next: text().optional() });
 
 export function loginRoutes(deps: AppDeps) {
   const { config, database, clock, random } = deps;
   return async (app: FastifyInstance) => {
     app.get("/login", { config: { access: "public" } }, async (request, reply) => {
-      if (request.auth?.session.stage === "full") return reply.redirect("/", 303);
+      // A flow that needs the browser signed in (an app's sign-in) names where to continue: kept in the form.
+      const next = allowedReturnTo((request.query as { next?: unknown }).next);
+      if (request.auth?.session.stage === "full") return reply.redirect(next ?? "/", 303);
       const key = String((request.query as { notice?: unknown }).notice ?? "");
       const notice = Object.hasOwn(NOTICES, key) ? NOTICES[key]! : null;
-      return sendPage(request, reply, config, { title: "Sign in", body: (csrfToken) => loginBody({ csrfToken, notice }) });
+      return sendPage(request, reply, config, { title: "Sign in", body: (csrfToken) => loginBody({ csrfToken, notice, next }) });
     });
 
     app.post("/login", { config: { access: "public" } }, async (request, reply) => {
       const form = parseForm(loginForm, request.body);
       if (!form.ok) return sendPage(request, reply, config, { title: "Sign in", code: 400, body: (csrfToken) => loginBody({ csrfToken, error: form.message }) });
       const { email, password } = form.data;
+      const next = allowedReturnTo(form.data.next);
       if (!email.trim() || !password) {
         return sendPage(request, reply, config, {
           title: "Sign in",
           code: 400,
-          body: (csrfToken) => loginBody({ csrfToken, email, error: "Enter your email and password." }),
+          body: (csrfToken) => loginBody({ csrfToken, email, next, error: "Enter your email and password." }),
         });
       }
       const meta = requestMeta(request);
       const result = await signInWithPassword(database.db, deps, email, password, meta);
       if (!result.ok && result.reason === "ip_throttled") {
         const message = `Too many failed sign-ins from your network. Try again after ${formatUtc(result.retryAtMs)}.`;
-        return sendPage(request, reply, config, { title: "Sign in", code: 429, body: (csrfToken) => loginBody({ csrfToken, email, error: message }) });
+        return sendPage(request, reply, config, { title: "Sign in", code: 429, body: (csrfToken) => loginBody({ csrfToken, email, next, error: message }) });
       }
       if (!result.ok) {
-        return sendPage(request, reply, config, { title: "Sign in", code: 401, body: (csrfToken) => loginBody({ csrfToken, email, error: SIGN_IN_FAILED }) });
+        return sendPage(request, reply, config, { title: "Sign in", code: 401, body: (csrfToken) => loginBody({ csrfToken, email, next, error: SIGN_IN_FAILED }) });
       }
       // Signing in again replaces whatever session this browser had.
       if (request.auth) await deleteSession(database.db, request.auth.session.id);
       setSessionCookie(reply, config, result.token);
+      if (next) await saveReturnTo(database.db, result.session.id, next);
       await sendSignInCodeOnArrival(request, deps, result.user.id, result.session.id);
       return reply.redirect("/two-factor", 303);
     });

@@ -8,7 +8,7 @@ export interface DashboardView {
   method: { kind: "totp" } | { kind: "sms"; maskedPhone: string } | null;
   fallbackPhone: string | null;
   previousSignInAt: number | null;
-  activity: { type: string; atMs: number; ip: string | null; userAgent: string | null }[];
+  activity: { type: string; atMs: number; ip: string | null; userAgent: string | null; detail?: string | null }[];
 }
 
 export function dashboardBody(o: DashboardView): SafeHtml {
@@ -35,7 +35,7 @@ export function dashboardBody(o: DashboardView): SafeHtml {
     <caption class="visually-hidden">Your last ${o.activity.length} security events, newest first</caption>
     <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">From</th></tr></thead>
     <tbody>${o.activity.map(
-      (e) => html`<tr><td><time datetime="${new Date(e.atMs).toISOString()}">${formatUtc(e.atMs)}</time></td><td>${describeEvent(e.type)}</td><td>${e.ip ?? "—"}${e.userAgent ? html`<br><span class="hint" title="${e.userAgent.slice(0, 200)}">${describeDevice(e.userAgent)}</span>` : null}</td></tr>`,
+      (e) => html`<tr><td><time datetime="${new Date(e.atMs).toISOString()}">${formatUtc(e.atMs)}</time></td><td>${describeEvent(e.type, e.detail)}</td><td>${e.ip ?? "—"}${e.userAgent ? html`<br><span class="hint" title="${e.userAgent.slice(0, 200)}">${describeDevice(e.userAgent)}</span>` : null}</td></tr>`,
     )}</tbody>
   </table>`
   }
