@@ -12,6 +12,8 @@ import { sendMessagePage } from "./render.ts";
 import { createMetrics, registerMetrics } from "./metrics.ts";
 import { OneLinePerRequest, registerRequestId, requestIdGenerator, requestLogSerializers } from "./request-log.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
+import { oidcInteractionRoutes } from "../features/oidc/interaction.routes.ts";
+import { mountOidcProvider } from "../features/oidc/mount.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { adminResetRoutes } from "./routes/admin-reset.ts";
 import { adminUserRoutes } from "./routes/admin-users.ts";
@@ -60,6 +62,8 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
   await registerRequestRateLimit(app, config, deps.redis ?? null);
   registerSecurityHeaders(app, config);
+  // Single sign-on: the provider's endpoints answer before the CSRF check and the session guard.
+  const oidcProvider = await mountOidcProvider(app, deps);
   await registerCsrf(app, config);
   registerAuthGuard(app, deps, secondFactorHome);
   registerEmptyFormCheck(app, (request, reply, message) => sendMessagePage(request, reply, config, { code: 400, heading: "That request could not be read", message }));
@@ -92,6 +96,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes(deps));
   await app.register(adminResetRoutes(deps));
   await app.register(adminUserRoutes(deps));
+  await app.register(oidcInteractionRoutes(deps, oidcProvider));
   if (!config.production && deps.outbox) await app.register(devOutboxRoutes(deps.outbox));
   return app;
 }
