@@ -1,17 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { TestContext } from "../support/context.ts";
-import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
-import type { HttpClient } from "../support/http-client.ts";
-import { createOidcTestContext, followAuthorization, RelyingParty, registerOidcApp } from "../support/relying-party.ts";
+import { createOidcTestContext, followAuthorization, RelyingParty, registerOidcApp, signInAt } from "../support/relying-party.ts";
 import { auditEventsOf, enrollApp, startAppSetup, submitAppSetupCode, submitSignInCode, totpCodeAt } from "../support/two-factor.ts";
-
-/** Signs in on the /login page the provider sent the browser to (its `next` kept as the form does). */
-export async function signInAt(client: HttpClient, loginUrl: string, email: string) {
-  const url = new URL(loginUrl);
-  const page = `${url.pathname}${url.search}`;
-  return client.submit(page, { email, password: TEST_PASSWORD, next: url.searchParams.get("next") ?? "" }, "/login");
-}
 
 describe.each(TEST_DIALECTS)("OpenID Connect sign-in on %s", (dialect) => {
   let ctx: TestContext;

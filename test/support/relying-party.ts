@@ -2,7 +2,7 @@ import { createServer } from "node:net";
 import * as oidc from "openid-client";
 import { createApp } from "../../src/auth/apps.ts";
 import type { App } from "../../src/db/schema.ts";
-import { createTestContext, type TestContext } from "./context.ts";
+import { createTestContext, TEST_PASSWORD, type TestContext } from "./context.ts";
 import type { TestDialect } from "./databases.ts";
 import type { HttpClient } from "./http-client.ts";
 
@@ -107,4 +107,16 @@ export async function followAuthorization(client: HttpClient, start: string, red
 export function metaRefreshTarget(body: string): string | null {
   const match = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(body);
   return match?.[1] ? match[1].replace(/&amp;/g, "&") : null;
+}
+
+/** Signs in on the /login page the provider sent the browser to, its `next` kept as the form does. */
+export function signInAt(client: HttpClient, loginUrl: string, email: string) {
+  const url = new URL(loginUrl);
+  return client.submit(`${url.pathname}${url.search}`, { email, password: TEST_PASSWORD, next: url.searchParams.get("next") ?? "" }, "/login");
+}
+
+/** The parameters the portal sent the browser back to the app with (`code`, or `error`). */
+export function callbackParams(followed: Followed): URLSearchParams {
+  if (followed.kind !== "callback") throw new Error(`expected the app's redirect URI, got ${followed.kind}: ${"location" in followed ? followed.location : followed.status}`);
+  return followed.url.searchParams;
 }
