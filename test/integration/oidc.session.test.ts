@@ -59,7 +59,7 @@ describe.each(TEST_DIALECTS)("OpenID Connect sessions on %s", (dialect) => {
 
   test("prompt=login and an exceeded max_age each ask for a fresh password and code", async () => {
     const { browser } = await signedInBrowser();
-    for (const extra of [{ prompt: "login" }, { max_age: "300" }]) {
+    for (const extra of [{ prompt: "login" }, { max_age: "300" }] as Record<string, string>[]) {
       ctx.clock.advance(6 * 60_000);
       const pending = await rp.start(extra);
       const toLogin = await followAuthorization(browser, pending.url.href);

@@ -2,7 +2,7 @@ import { createServer } from "node:net";
 import * as oidc from "openid-client";
 import { createApp } from "../../src/auth/apps.ts";
 import type { App } from "../../src/db/schema.ts";
-import { createTestContext, TEST_PASSWORD, type TestContext } from "./context.ts";
+import { type ContextOptions, createTestContext, TEST_PASSWORD, type TestContext } from "./context.ts";
 import type { TestDialect } from "./databases.ts";
 import type { HttpClient } from "./http-client.ts";
 
@@ -17,9 +17,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** A test context whose PUBLIC_URL (the issuer) is its own address, with the fake clock at the real time. */
-export async function createOidcTestContext(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestContext> {
+export async function createOidcTestContext(dialect: TestDialect, options: Omit<ContextOptions, "port"> = {}): Promise<TestContext> {
   const port = await freePort();
-  const ctx = await createTestContext(dialect, { port, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ...env } });
+  const ctx = await createTestContext(dialect, { ...options, port, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ...options.env } });
   // oidc-provider stamps tokens with the real time and openid-client checks them against it: the portal's
   // clock (auth_time, expiries in the adapter) starts there too, and only the tests move it on.
   ctx.clock.set(Date.now());

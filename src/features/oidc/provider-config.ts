@@ -84,6 +84,8 @@ export function providerConfiguration(deps: AppDeps, jwks: SigningJwk[]): Config
       revocation: "/oidc/token/revocation",
     },
     loadExistingGrant,
+    // Browser apps may call the token endpoint from the origins of their own redirect URIs, no others.
+    clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin) ?? false,
     // Refresh tokens only for apps that ask (offline_access), each used once: a new one replaces it (RFC 9700 §4.14.2).
     rotateRefreshToken: true,
     ttl: {
