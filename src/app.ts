@@ -5,12 +5,14 @@ import { cryptoRandom, type RandomSource } from "./crypto/random.ts";
 import { openDatabase } from "./db/database.ts";
 import pino from "pino";
 import { createConsoleMail } from "./adapters/mail/console-mail.ts";
-import { createMailQueue } from "./adapters/mail/mail-queue.ts";
+import { createMailQueue, type NoticeFacts } from "./adapters/mail/mail-queue.ts";
+import type { AuditEventType } from "./auth/audit.ts";
+import { composeSecurityNotice } from "./notifications/security-notice.ts";
 import { createSmtpMail } from "./adapters/mail/smtp-mail.ts";
 import { createOutbox } from "./adapters/outbox.ts";
 import { createConsoleSms } from "./adapters/sms/console-sms.ts";
 import { createTwilioSms } from "./adapters/sms/twilio-sms.ts";
-import type { AppDeps } from "./http/deps.ts";
+import type { AppDeps } from "./deps.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { connectRedis } from "./http/request-rate-limit.ts";
 
@@ -30,7 +32,7 @@ export function createDeps(
   const mailer = config.smtpUrl ? createSmtpMail({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : createConsoleMail({ log, outbox: devOutbox, clock });
   const database = openDatabase(config.database);
   const metrics = createMetrics({ defaultMetrics: true });
-  const mailQueue = createMailQueue({ db: database.db, mailer, clock, text: mailText(config), log: pino({ level: config.logLevel }), onDelivery: metrics.recordMail });
+  const mailQueue = createMailQueue({ db: database.db, mailer, clock, composeNotice: noticeComposer(config), log: pino({ level: config.logLevel }), onDelivery: metrics.recordMail });
   return {
     config,
     database,
@@ -48,6 +50,8 @@ export function createDeps(
   };
 }
 
-export function mailText(config: Config) {
-  return { portalName: config.portalName, supportContact: config.supportContact, publicUrl: config.publicUrl.href };
+/** The security notices' texts for this portal (the mail queue only delivers them). */
+export function noticeComposer(config: Config): (facts: NoticeFacts) => { subject: string; text: string } {
+  const portal = { portalName: config.portalName, supportContact: config.supportContact, publicUrl: config.publicUrl.href };
+  return (facts) => composeSecurityNotice({ ...facts, type: facts.type as AuditEventType, ...portal });
 }

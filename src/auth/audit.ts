@@ -1,5 +1,5 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../clock.ts";
 import type { RandomSource } from "../crypto/random.ts";
 import type { AuditEvent, DB } from "../db/schema.ts";
 import { newId } from "./ids.ts";
@@ -78,11 +78,7 @@ export type AuditListener = (event: Pick<AuditInput, "type" | "detail">) => void
  * fresh `{ clock, random }` drops it. An event written in a transaction that later rolls back is
  * still reported, so counts may run slightly high.
  */
-export interface AuditDeps {
-  clock: Clock;
-  random: RandomSource;
-  auditListener?: AuditListener;
-}
+export type AuditDeps = CoreDeps;
 
 /**
  * Writes the event and, for the ones in NOTIFIED_EVENTS, queues the e-mail to its subject in the same

@@ -1,7 +1,6 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../clock.ts";
 import type { Keyring } from "../crypto/encryption.ts";
-import type { RandomSource } from "../crypto/random.ts";
 import type { DB, SecondFactor, SmsPurpose } from "../db/schema.ts";
 import { secondFactorAttempt } from "./lockout.ts";
 import { acceptTotpStep, readTotpSecret } from "./second-factor.ts";
@@ -12,7 +11,7 @@ import { verifyTotp } from "./totp.ts";
 export type CodeError = "wrong" | "expired" | "too_many" | "no_challenge" | "locked";
 export type FactorCodeResult = { ok: true } | { ok: false; error: CodeError };
 
-type Deps = { clock: Clock; random: RandomSource; keyring: Keyring };
+type Deps = CoreDeps & { keyring: Keyring };
 
 /**
  * Every code that proves the account's second factor (sign-in, step-up, password reset, reset code)

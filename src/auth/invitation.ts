@@ -1,6 +1,5 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../clock.ts";
-import type { RandomSource } from "../crypto/random.ts";
 import type { DB, User } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
 import { createOneTimeLink, INVITE_TTL_MS } from "./one-time-link.ts";
@@ -8,7 +7,7 @@ import { queueMail } from "./outgoing-mail.ts";
 import type { SessionMeta } from "./session.ts";
 import { type CreateUserError, findUserByEmail, insertUser, prepareUser } from "./user.ts";
 
-export type InvitationDeps = { clock: Clock; random: RandomSource; publicUrl: URL; portalName: string };
+export type InvitationDeps = CoreDeps & { publicUrl: URL; portalName: string };
 
 /** Who invites: an administrator in the console, or whoever runs `gatehouse users create`. */
 export type Inviter = { kind: "console"; agentId: string; meta: SessionMeta } | { kind: "cli" };

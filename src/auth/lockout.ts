@@ -1,6 +1,5 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../clock.ts";
-import type { RandomSource } from "../crypto/random.ts";
 import type { DB } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
 import type { SessionMeta } from "./session.ts";
@@ -15,7 +14,7 @@ export const PASSWORD_STREAK_MAX = 100;
 export const LOGIN_IP_FAILURES = { limit: 50, windowMs: 15 * MINUTE };
 export const SECOND_FACTOR_FAILURES = { limit: 10, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE };
 
-type Deps = { clock: Clock; random: RandomSource };
+type Deps = CoreDeps;
 
 /**
  * One guarded attempt: a failure slot is recorded *before* the check (so concurrent attempts cannot

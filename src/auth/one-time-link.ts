@@ -1,7 +1,8 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
 import type { Clock } from "../clock.ts";
 import { sha256Hex } from "../crypto/hash.ts";
-import { generateToken, type RandomSource } from "../crypto/random.ts";
+import { generateToken } from "../crypto/random.ts";
 import type { DB, LinkPurpose, OneTimeLink } from "../db/schema.ts";
 
 export const INVITE_TTL_MS = 72 * 60 * 60_000;
@@ -14,7 +15,7 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** A single-use link token: 256 random bits, only the SHA-256 stored. */
 export async function createOneTimeLink(
   db: Kysely<DB>,
-  deps: { clock: Clock; random: RandomSource },
+  deps: CoreDeps,
   purpose: LinkPurpose,
   userId: string | null,
   ttlMs: number,

@@ -1,6 +1,5 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../clock.ts";
-import type { RandomSource } from "../crypto/random.ts";
 import type { DB } from "../db/schema.ts";
 import { newId } from "./ids.ts";
 
@@ -16,7 +15,7 @@ export interface QueuedMail {
  * Run it in the transaction that makes the change: the mail queue sends it after commit and clears
  * the body once sent, so a link in it is not kept.
  */
-export async function queueMail(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, mail: QueuedMail): Promise<void> {
+export async function queueMail(db: Kysely<DB>, deps: CoreDeps, mail: QueuedMail): Promise<void> {
   const now = deps.clock.nowMs();
   await db
     .insertInto("outgoing_mail")

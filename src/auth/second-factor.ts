@@ -1,7 +1,7 @@
+import type { CoreDeps } from "./deps.ts";
 import { type Kysely, sql } from "kysely";
 import type { Clock } from "../clock.ts";
 import { decryptSecret, encryptSecret, type Keyring } from "../crypto/encryption.ts";
-import type { RandomSource } from "../crypto/random.ts";
 import type { DB, SecondFactor, SecondFactorKind } from "../db/schema.ts";
 import { newId } from "./ids.ts";
 import { generateTotpSecret } from "./totp.ts";
@@ -9,11 +9,7 @@ import { generateTotpSecret } from "./totp.ts";
 /** A set-up must be finished within 10 minutes, like the SMS code it may wait for; then it starts over. */
 export const SETUP_TTL_MS = 10 * 60_000;
 
-export interface FactorDeps {
-  clock: Clock;
-  random: RandomSource;
-  keyring: Keyring;
-}
+export type FactorDeps = CoreDeps & { keyring: Keyring };
 
 export async function findActiveFactor(db: Kysely<DB>, userId: string): Promise<SecondFactor | undefined> {
   // A literal, not a parameter: only then can SQLite use the partial index on active factors (twice as fast).

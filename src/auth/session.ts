@@ -1,7 +1,8 @@
+import type { CoreDeps } from "./deps.ts";
 import { type Kysely, sql } from "kysely";
 import type { Clock } from "../clock.ts";
 import { sha256Hex } from "../crypto/hash.ts";
-import { generateToken, type RandomSource } from "../crypto/random.ts";
+import { generateToken } from "../crypto/random.ts";
 import type { DB, SecondFactorKind, Session, SessionStage, User } from "../db/schema.ts";
 import { newId } from "./ids.ts";
 
@@ -13,10 +14,7 @@ export const PENDING_SESSION_ABSOLUTE_MS = 30 * 60_000;
 /** last_seen_at is written at most once a minute, not on every request; idle expiry is that precise. */
 export const LAST_SEEN_WRITE_INTERVAL_MS = 60_000;
 
-export interface SessionDeps {
-  clock: Clock;
-  random: RandomSource;
-}
+export type SessionDeps = CoreDeps;
 
 export interface SessionMeta {
   ip: string | null;

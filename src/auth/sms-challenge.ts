@@ -1,8 +1,9 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
-import type { SmsSender } from "../adapters/sms/sms-sender.ts";
+import type { SmsSender } from "./sms-sender.port.ts";
 import type { Clock } from "../clock.ts";
 import { hashChallengeCode, verifyChallengeCode } from "../crypto/hash.ts";
-import { generateDigits, type RandomSource } from "../crypto/random.ts";
+import { generateDigits } from "../crypto/random.ts";
 import type { DB, SmsChallenge, SmsPurpose } from "../db/schema.ts";
 import { MAX_CODE_ATTEMPTS } from "./code-attempts.ts";
 import { newId } from "./ids.ts";
@@ -14,9 +15,7 @@ export const SMS_CODE_DIGITS = 6;
 export const SMS_CODE_TTL_MS = 10 * 60_000;
 export const RESEND_COOLDOWN_MS = 30_000;
 
-export interface ChallengeDeps {
-  clock: Clock;
-  random: RandomSource;
+export interface ChallengeDeps extends CoreDeps {
   sms: SmsSender;
   portalName: string;
   /** SMS_ALLOWED_COUNTRIES: ISO 3166 codes codes may be sent to; null = every country. */

@@ -1,6 +1,6 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
 import type { Clock } from "../clock.ts";
-import type { RandomSource } from "../crypto/random.ts";
 import type { DB } from "../db/schema.ts";
 import { newId } from "./ids.ts";
 
@@ -11,7 +11,7 @@ export interface ThrottleRule {
   windowMs: number;
 }
 
-type Deps = { clock: Clock; random: RandomSource };
+type Deps = CoreDeps;
 
 /**
  * Counted events live in the database, so every instance sees the same counts. Each statement

@@ -1,6 +1,5 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../clock.ts";
-import type { RandomSource } from "../crypto/random.ts";
 import type { DB } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
 import { deleteUserSessions, type SessionMeta } from "./session.ts";
@@ -21,7 +20,7 @@ export interface ResetInput {
  * (which also queues the e-mail to the user), in one transaction. The user sets up again at the next
  * sign-in, or right now in the kept session. The fallback phone stays: it is not a way to sign in.
  */
-export async function resetTwoFactor(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, input: ResetInput): Promise<void> {
+export async function resetTwoFactor(db: Kysely<DB>, deps: CoreDeps, input: ResetInput): Promise<void> {
   const { actor } = input;
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("second_factors").where("user_id", "=", input.userId).execute();

@@ -1,26 +1,26 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
 import type { Clock } from "../clock.ts";
-import type { RandomSource } from "../crypto/random.ts";
 import type { DB, SessionStage } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
 import { deleteUserSessions, SESSION_IDLE_MS, type SessionMeta } from "./session.ts";
 
-type Deps = { clock: Clock; random: RandomSource };
+type Deps = CoreDeps;
 
-/** One of the user's own sessions as the Sessions page shows it: named by its handle, never its id. */
-export interface OwnSession {
+/** A live session as the Sessions page and the support console show it: named by its handle, never its id. */
+export interface LiveSession {
   handle: string;
   stage: SessionStage;
   createdAtMs: number;
   lastSeenAtMs: number;
   ip: string | null;
   userAgent: string | null;
-  /** The session this request came with. */
+  /** The session this request came with (never, when support looks). */
   current: boolean;
 }
 
 /** The user's live sessions (within their absolute and idle limits), the current one first, then most recently seen. */
-export async function listOwnSessions(db: Kysely<DB>, clock: Clock, userId: string, currentSessionId: string): Promise<OwnSession[]> {
+export async function listLiveSessions(db: Kysely<DB>, clock: Clock, userId: string, currentSessionId: string | null = null): Promise<LiveSession[]> {
   const now = clock.nowMs();
   const rows = await db
     .selectFrom("sessions")

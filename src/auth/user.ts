@@ -1,6 +1,5 @@
+import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
-import type { Clock } from "../clock.ts";
-import type { RandomSource } from "../crypto/random.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { DB, Role, User } from "../db/schema.ts";
 import { normalizeEmail, parseEmail } from "./email.ts";
@@ -33,7 +32,7 @@ export function isRole(value: string): value is Role {
 }
 
 /** Validates everything and hashes the password: the row to insert, or why there is none. */
-export async function prepareUser(deps: { clock: Clock; random: RandomSource }, input: NewUserInput): Promise<CreateUserResult> {
+export async function prepareUser(deps: CoreDeps, input: NewUserInput): Promise<CreateUserResult> {
   const email = parseEmail(input.email);
   if (!email) return { ok: false, error: "invalid_email" };
   const displayName = parseDisplayName(input.displayName);
@@ -70,7 +69,7 @@ export async function insertUser(db: Kysely<DB>, user: User): Promise<CreateUser
   return { ok: true, user };
 }
 
-export async function createUser(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, input: NewUserInput): Promise<CreateUserResult> {
+export async function createUser(db: Kysely<DB>, deps: CoreDeps, input: NewUserInput): Promise<CreateUserResult> {
   const existing = parseEmail(input.email) && (await findUserByEmail(db, input.email));
   if (existing) return { ok: false, error: "duplicate_email" };
   const prepared = await prepareUser(deps, input);

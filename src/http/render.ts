@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/config.ts";
 import type { SafeHtml } from "../views/html.ts";
 import { renderPage } from "../views/layout.ts";
-import { messageBody } from "../views/pages/message.ts";
+import { messageBody } from "../views/message.ts";
 
 export interface PageInput {
   title: string;

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from "fastify";
 import { type ChallengeTarget, type IssueResult, issueSmsChallenge } from "../auth/sms-challenge.ts";
 import { formatUtc } from "../views/time.ts";
-import type { AppDeps } from "./deps.ts";
-import { MESSAGES, resendCooldownMessage } from "./messages.ts";
+import type { AppDeps } from "../deps.ts";
+import { MESSAGES, resendCooldownMessage } from "../views/code-messages.ts";
 
 export type SendOutcome = { ok: true } | { ok: false; message: string; status: number; cooldown: boolean };
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { createTwilioSms } from "../../src/adapters/sms/twilio-sms.ts";
 import { RESEND_COOLDOWN_MS } from "../../src/auth/sms-challenge.ts";
 import { generateTotpCode } from "../../src/auth/totp.ts";
-import { MESSAGES, resendCooldownMessage } from "../../src/http/messages.ts";
+import { MESSAGES, resendCooldownMessage } from "../../src/views/code-messages.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";

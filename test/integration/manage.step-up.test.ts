@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RESEND_COOLDOWN_MS } from "../../src/auth/sms-challenge.ts";
-import { MESSAGES, resendCooldownMessage } from "../../src/http/messages.ts";
+import { MESSAGES, resendCooldownMessage } from "../../src/views/code-messages.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";

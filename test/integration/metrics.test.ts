@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMailQueue, MAX_MAIL_ATTEMPTS, retryDelayMs } from "../../src/adapters/mail/mail-queue.ts";
 import { SECOND_FACTOR_FAILURES } from "../../src/auth/lockout.ts";
 import { queueMail } from "../../src/auth/outgoing-mail.ts";
-import { mailText } from "../../src/app.ts";
+import { noticeComposer } from "../../src/app.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
@@ -91,7 +91,7 @@ describe.each(TEST_DIALECTS)("/metrics (%s)", (dialect) => {
     // Delivered through a mail server that refuses everything, reporting to this server's metrics.
     const refusing = { send: async () => Promise.reject(new Error("550 refused")) };
     const silent = () => {};
-    const queue = createMailQueue({ db, mailer: refusing, clock: ctx.clock, text: mailText(ctx.deps.config), log: { warn: silent, error: silent }, onDelivery: ctx.deps.metrics!.recordMail });
+    const queue = createMailQueue({ db, mailer: refusing, clock: ctx.clock, composeNotice: noticeComposer(ctx.deps.config), log: { warn: silent, error: silent }, onDelivery: ctx.deps.metrics!.recordMail });
     await queue.deliverDue();
     ctx.clock.advance(retryDelayMs(MAX_MAIL_ATTEMPTS - 1));
     await queue.deliverDue();

@@ -2,7 +2,7 @@ import { createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_MAIL_ATTEMPTS, retryDelayMs } from "../../src/adapters/mail/mail-queue.ts";
 import { resetTwoFactor } from "../../src/auth/two-factor-reset.ts";
-import { changeUserRole, inviteUser, setUserDisabled } from "../../src/auth/user-admin.ts";
+import { changeUserRole, inviteUser, setUserDisabled } from "../../src/features/support-console/user-admin.service.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { type FakeSmtp, type FakeSmtpMessage, startFakeSmtp } from "../support/fake-smtp.ts";

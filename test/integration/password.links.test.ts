@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PASSWORD_RESET_TTL_MS } from "../../src/auth/password-reset.ts";
-import { MESSAGES } from "../../src/http/messages.ts";
+import { PASSWORD_RESET_TTL_MS } from "../../src/features/password-reset/password-reset.service.ts";
+import { MESSAGES } from "../support/messages.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";

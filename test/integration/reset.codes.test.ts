@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MESSAGES } from "../../src/http/messages.ts";
+import { MESSAGES } from "../support/messages.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";

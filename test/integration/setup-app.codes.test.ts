@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SETUP_TTL_MS } from "../../src/auth/second-factor.ts";
-import { MESSAGES } from "../../src/http/messages.ts";
+import { MESSAGES } from "../support/messages.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { csrfTokenOf, type HttpClient, type Response2 } from "../support/http-client.ts";

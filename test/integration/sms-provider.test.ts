@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTwilioSms } from "../../src/adapters/sms/twilio-sms.ts";
-import { MESSAGES } from "../../src/http/messages.ts";
+import { MESSAGES } from "../support/messages.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { type FakeTwilio, startFakeTwilio } from "../support/fake-twilio.ts";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BODY_LIMIT_BYTES } from "../../src/http/server.ts";
+import { BODY_LIMIT_BYTES } from "../../src/server.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
-import { mailText } from "../../src/app.ts";
+import { noticeComposer } from "../../src/app.ts";
 import { createConsoleMail } from "../../src/adapters/mail/console-mail.ts";
 import { createMailQueue } from "../../src/adapters/mail/mail-queue.ts";
 import { createSmtpMail } from "../../src/adapters/mail/smtp-mail.ts";
 import { createOutbox, type Outbox } from "../../src/adapters/outbox.ts";
 import { createConsoleSms } from "../../src/adapters/sms/console-sms.ts";
-import type { SmsSender } from "../../src/adapters/sms/sms-sender.ts";
+import type { SmsSender } from "../../src/auth/sms-sender.port.ts";
 import { createSession } from "../../src/auth/session.ts";
 import { createUser } from "../../src/auth/user.ts";
 import { sessionCookieName } from "../../src/http/session-cookie.ts";
@@ -14,9 +14,9 @@ import { type Config, parseConfig } from "../../src/config/config.ts";
 import { createKeyring } from "../../src/crypto/encryption.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
 import type { Role, User } from "../../src/db/schema.ts";
-import type { AppDeps } from "../../src/http/deps.ts";
+import type { AppDeps } from "../../src/deps.ts";
 import { createMetrics } from "../../src/http/metrics.ts";
-import { buildServer } from "../../src/http/server.ts";
+import { buildServer } from "../../src/server.ts";
 import { createTestDatabase, type TestDatabase, type TestDialect } from "./databases.ts";
 import { FakeClock } from "./fake-clock.ts";
 import { HttpClient } from "./http-client.ts";
@@ -81,7 +81,7 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
     mailer,
     // Delivery starts as soon as a form post is answered (production waits 200 ms to batch posts):
     // tests that count the outbox between requests see each request's mail settle before the next.
-    mailQueue: createMailQueue({ db: testDb.database.db, mailer, clock, text: mailText(config), log: quiet, onDelivery: metrics.recordMail, kickDelayMs: 0 }),
+    mailQueue: createMailQueue({ db: testDb.database.db, mailer, clock, composeNotice: noticeComposer(config), log: quiet, onDelivery: metrics.recordMail, kickDelayMs: 0 }),
     redis: options.redis ?? null,
     outbox,
     logger: options.logger ?? false,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
-import { FIELD_MAX_LENGTH } from "../../src/http/form.ts";
+import { FIELD_MAX_LENGTH } from "../../src/http/forms/form.ts";
 
 /**
  * Random form bodies for the fuzz test (test/security/form-fuzz.test.ts). Every body carries a valid

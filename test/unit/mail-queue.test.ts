@@ -35,7 +35,7 @@ describe("createMailQueue().kick()", () => {
     db.insertInto("outgoing_mail").values({ id: subject, user_id: null, audit_event_id: null, to_address: "ann@example.com", subject, body: "text", created_at: 0, attempts: 0, next_attempt_at: 0, sent_at: null, last_error: null }).execute();
 
   test("the form posts of one moment share one look at the queue, which sends what they queued", async () => {
-    const queue = createMailQueue({ db, mailer: { send: async (mail) => void sent.push(mail.subject) }, clock: new FakeClock(1_000), text: { portalName: "P", supportContact: "s@example.com", publicUrl: "http://127.0.0.1" }, log: quiet });
+    const queue = createMailQueue({ db, mailer: { send: async (mail) => void sent.push(mail.subject) }, clock: new FakeClock(1_000), composeNotice: (facts) => ({ subject: `P: ${facts.type}`, text: "" }), log: quiet });
     await queueOne("first");
     for (let i = 0; i < 20; i += 1) queue.kick();
     expect(queueLooks).toBe(0);
@@ -54,7 +54,7 @@ describe("createMailQueue().kick()", () => {
   });
 
   test("stop() cancels a pending look: nothing runs after shutdown", async () => {
-    const queue = createMailQueue({ db, mailer: { send: async (mail) => void sent.push(mail.subject) }, clock: new FakeClock(1_000), text: { portalName: "P", supportContact: "s@example.com", publicUrl: "http://127.0.0.1" }, log: quiet });
+    const queue = createMailQueue({ db, mailer: { send: async (mail) => void sent.push(mail.subject) }, clock: new FakeClock(1_000), composeNotice: (facts) => ({ subject: `P: ${facts.type}`, text: "" }), log: quiet });
     await queueOne("late");
     queue.kick();
     await queue.stop();

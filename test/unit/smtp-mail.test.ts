@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { MailDeliveryError } from "../../src/adapters/mail/mailer.ts";
+import { MailDeliveryError } from "../../src/auth/mailer.port.ts";
 import { createSmtpMail } from "../../src/adapters/mail/smtp-mail.ts";
 import { startFakeSmtp, type FakeSmtp } from "../support/fake-smtp.ts";
 

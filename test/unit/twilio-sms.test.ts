@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { SmsDeliveryError } from "../../src/adapters/sms/sms-sender.ts";
+import { SmsDeliveryError } from "../../src/auth/sms-sender.port.ts";
 import { createTwilioSms } from "../../src/adapters/sms/twilio-sms.ts";
 import { startFakeTwilio, type FakeTwilio } from "../support/fake-twilio.ts";
 

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "../../clock.ts";
 import type { Outbox } from "../outbox.ts";
-import type { Mailer } from "./mailer.ts";
+import type { Mailer } from "../../auth/mailer.port.ts";
 
 /** Development e-mail: printed through `log` and kept in the outbox. Nothing leaves the machine. */
 export function createConsoleMail(deps: { log: (line: string) => void; outbox: Outbox; clock?: Clock }): Mailer {

@@ -1,9 +1,7 @@
 import type { Kysely } from "kysely";
-import { composeSecurityNotice } from "../../auth/notification-text.ts";
-import type { AuditEventType } from "../../auth/audit.ts";
 import type { Clock } from "../../clock.ts";
 import type { DB, OutgoingMail } from "../../db/schema.ts";
-import type { Mailer } from "./mailer.ts";
+import type { Mailer } from "../../auth/mailer.port.ts";
 
 export const MAX_MAIL_ATTEMPTS = 10;
 /** While one instance sends a message, the others leave it alone for this long. */
@@ -15,11 +13,21 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 60 * 60_000); // 1, 2, 4 … minutes, at most an hour
 }
 
+/** What the queue reads of an audit event to have its notice written. */
+export interface NoticeFacts {
+  type: string;
+  atMs: number;
+  ip: string | null;
+  userAgent: string | null;
+  displayName: string;
+}
+
 export interface MailQueueOptions {
   db: Kysely<DB>;
   mailer: Mailer;
   clock: Clock;
-  text: { portalName: string; supportContact: string; publicUrl: string };
+  /** Writes the e-mail for a security event (the texts live outside the adapters: src/notifications). */
+  composeNotice: (facts: NoticeFacts) => { subject: string; text: string };
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** How long kick() waits so that the posts of one moment share one look (default KICK_DELAY_MS; 0: at once). */
   kickDelayMs?: number;
@@ -54,7 +62,7 @@ export function createMailQueue(o: MailQueueOptions): MailQueue {
       .where("audit_events.id", "=", mail.audit_event_id)
       .executeTakeFirst();
     if (!row) return null;
-    const notice = composeSecurityNotice({ type: row.type as AuditEventType, atMs: row.at, ip: row.ip, userAgent: row.user_agent, displayName: row.display_name, ...o.text });
+    const notice = o.composeNotice({ type: row.type, atMs: row.at, ip: row.ip, userAgent: row.user_agent, displayName: row.display_name });
     return { to: row.email, ...notice };
   }
 

@@ -1,5 +1,5 @@
 import { createTransport } from "nodemailer";
-import { MailDeliveryError, type Mailer } from "./mailer.ts";
+import { MailDeliveryError, type Mailer } from "../../auth/mailer.port.ts";
 
 export interface SmtpMailOptions {
   /** `smtp://user:pass@host:587` (STARTTLS when the server offers it) or `smtps://…:465` (implicit TLS). */

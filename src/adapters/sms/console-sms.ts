@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "../../clock.ts";
 import type { Outbox } from "../outbox.ts";
-import type { SmsSender } from "./sms-sender.ts";
+import type { SmsSender } from "../../auth/sms-sender.port.ts";
 
 /** Development SMS: printed through `log` and kept in the outbox. Nothing leaves the machine. */
 export function createConsoleSms(deps: { log: (line: string) => void; outbox: Outbox; clock?: Clock }): SmsSender {

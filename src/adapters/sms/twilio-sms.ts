@@ -1,4 +1,4 @@
-import { SmsDeliveryError, type SmsSender } from "./sms-sender.ts";
+import { SmsDeliveryError, type SmsSender } from "../../auth/sms-sender.port.ts";
 
 export interface TwilioSmsOptions {
   accountSid: string;

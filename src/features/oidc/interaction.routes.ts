@@ -6,7 +6,7 @@ import { findAppByClientId } from "../../auth/apps.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { loginUrlFor } from "../../auth/return-to.ts";
 import { deleteSession } from "../../auth/session.ts";
-import type { AppDeps } from "../../http/deps.ts";
+import type { AppDeps } from "../../deps.ts";
 import { sendMessagePage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { clearSessionCookie } from "../../http/session-cookie.ts";

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import middie from "@fastify/middie";
 import type { FastifyInstance } from "fastify";
 import type Provider from "oidc-provider";
-import type { AppDeps } from "../../http/deps.ts";
+import type { AppDeps } from "../../deps.ts";
 import { securityHeaderOptions, securityHeaders } from "../../http/security-headers.ts";
 import { INTERACTION_PATH } from "./provider-config.ts";
 import { createOidcProvider } from "./provider.ts";

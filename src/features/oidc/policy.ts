@@ -1,7 +1,7 @@
 import { interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import { mayUseApp } from "../../auth/apps-access.ts";
 import { findAppByClientId } from "../../auth/apps.ts";
-import type { AppDeps } from "../../http/deps.ts";
+import type { AppDeps } from "../../deps.ts";
 import { portalSessionOf } from "./portal-session.ts";
 
 const { Check, base } = interactionPolicy;

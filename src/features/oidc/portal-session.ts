@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { KoaContextWithOIDC, Provider } from "oidc-provider";
 import { type ValidSession, validateSessionToken } from "../../auth/session.ts";
-import type { AppDeps } from "../../http/deps.ts";
+import type { AppDeps } from "../../deps.ts";
 import { sessionCookieName } from "../../http/session-cookie.ts";
 import { portalLogin } from "./account.ts";
 

@@ -1,6 +1,6 @@
 import { hkdfSync } from "node:crypto";
 import type { Configuration, KoaContextWithOIDC } from "oidc-provider";
-import type { AppDeps } from "../../http/deps.ts";
+import type { AppDeps } from "../../deps.ts";
 import { ACR_MULTI_FACTOR, findAccount } from "./account.ts";
 import { clientAdapterFor } from "./clients.ts";
 import { createOidcStorage, KyselyOidcAdapter } from "./oidc-storage.adapter.ts";

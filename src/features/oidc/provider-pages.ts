@@ -1,5 +1,5 @@
 import type { KoaContextWithOIDC } from "oidc-provider";
-import type { AppDeps } from "../../http/deps.ts";
+import type { AppDeps } from "../../deps.ts";
 import { securityHeaderOptions } from "../../http/security-headers.ts";
 import { OIDC_MESSAGES as M } from "./oidc.messages.ts";
 import { errorBody, logoutBody, messageOnly, renderProviderPage } from "./oidc.view.ts";

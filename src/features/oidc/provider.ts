@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import Provider, { type KoaContextWithOIDC } from "oidc-provider";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { deleteSession } from "../../auth/session.ts";
-import type { AppDeps } from "../../http/deps.ts";
+import type { AppDeps } from "../../deps.ts";
 import { sessionCookieName } from "../../http/session-cookie.ts";
 import { compareHashedClientSecrets } from "./clients.ts";
 import { mirrorPortalSession, portalSessionOf, portalSessionReader } from "./portal-session.ts";

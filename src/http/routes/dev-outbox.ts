@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Outbox } from "../../adapters/outbox.ts";
-import { outboxBody } from "../../views/pages/outbox.ts";
+import { outboxBody } from "../../views/outbox.ts";
 import { renderPage } from "../../views/layout.ts";
 
 /** /dev/outbox: only registered when NODE_ENV is not production and the console senders are in use. */

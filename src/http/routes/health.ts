@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../deps.ts";
+import type { AppDeps } from "../../deps.ts";
 
 export function healthRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {

@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isId } from "../../auth/ids.ts";
+import { takeFlash } from "../../auth/session.ts";
+import { setFlash } from "../../auth/step-up.ts";
+import { listLiveSessions, revokeOtherSessions, revokeOwnSession } from "../../auth/user-sessions.ts";
+import { sessionsBody } from "./sessions.view.ts";
+import type { AppDeps } from "../../deps.ts";
+import { sendNotFound } from "../../http/errors.ts";
+import { emptyFormSchema, parseForm } from "../../http/forms/form.ts";
+import { sendMessagePage, sendPage } from "../../http/render.ts";
+import { requestMeta } from "../../http/request-meta.ts";
+import { proven } from "../../http/guards/access.ts";
+
+const PAGE = "/account/sessions";
+
+/** "Sessions" (full sessions only, the default access): the user's own sessions, and signing others out. */
+export function sessionRoutes(deps: AppDeps) {
+  const { config, database } = deps;
+  const db = database.db;
+
+  const badForm = (request: FastifyRequest, reply: FastifyReply, message: string) =>
+    sendMessagePage(request, reply, config, { code: 400, heading: "That request could not be read", message, link: { href: PAGE, text: "Back to Sessions" } });
+
+  return async (app: FastifyInstance) => {
+    app.get(PAGE, async (request, reply) => {
+      const { user, session } = proven(request, "full");
+      const [sessions, flash] = await Promise.all([listLiveSessions(db, deps.clock, user.id, session.id), takeFlash(db, session)]);
+      return sendPage(request, reply, config, { title: "Sessions", status: flash, body: (csrfToken) => sessionsBody({ csrfToken, sessions }) });
+    });
+
+    app.post(`${PAGE}/sign-out-others`, async (request, reply) => {
+      const parsed = parseForm(emptyFormSchema, request.body);
+      if (!parsed.ok) return badForm(request, reply, parsed.message);
+      const { user, session } = proven(request, "full");
+      const count = await revokeOtherSessions(db, deps, { userId: user.id, currentSessionId: session.id, meta: requestMeta(request) });
+      await setFlash(db, session.id, count === 1 ? "1 other session was signed out." : `${count} other sessions were signed out.`);
+      return reply.redirect(PAGE, 303);
+    });
+
+    app.post(`${PAGE}/:handle/sign-out`, async (request, reply) => {
+      const { handle } = request.params as { handle: string };
+      if (!isId(handle)) return sendNotFound(request, reply, config);
+      const parsed = parseForm(emptyFormSchema, request.body);
+      if (!parsed.ok) return badForm(request, reply, parsed.message);
+      const { user, session } = proven(request, "full");
+      // Not one of this user's other sessions (another user's, this one, or already ended): the same 404.
+      if (!(await revokeOwnSession(db, deps, { userId: user.id, currentSessionId: session.id, handle, meta: requestMeta(request) }))) return sendNotFound(request, reply, config);
+      await setFlash(db, session.id, "The session was signed out.");
+      return reply.redirect(PAGE, 303);
+    });
+  };
+}

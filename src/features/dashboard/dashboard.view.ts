@@ -1,0 +1,44 @@
+import { describeDevice } from "../../views/device.ts";
+import { describeEvent } from "../../views/event-labels.ts";
+import { formatUtc } from "../../views/time.ts";
+import { html, type SafeHtml } from "../../views/html.ts";
+
+export interface DashboardView {
+  displayName: string;
+  method: { kind: "totp" } | { kind: "sms"; maskedPhone: string } | null;
+  fallbackPhone: string | null;
+  previousSignInAt: number | null;
+  activity: { type: string; atMs: number; ip: string | null; userAgent: string | null; detail?: string | null }[];
+}
+
+export function dashboardBody(o: DashboardView): SafeHtml {
+  return html`<h1>Dashboard</h1>
+<p>Welcome, ${o.displayName}.</p>
+<section aria-labelledby="security-heading" class="card">
+  <h2 id="security-heading">Sign-in security</h2>
+  <dl class="facts">
+    <dt>Two-factor method</dt>
+    <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : html`SMS to ${o.method.maskedPhone}`}</dd>
+    <dt>Fallback phone</dt>
+    <dd>${o.fallbackPhone ?? html`None. <a href="/two-factor">Add a fallback phone</a> so you can reset two-factor sign-in yourself if you lose your device.`}</dd>
+    <dt>Previous sign-in</dt>
+    <dd>${o.previousSignInAt ? html`<time datetime="${new Date(o.previousSignInAt).toISOString()}">${formatUtc(o.previousSignInAt)}</time>` : "This is your first sign-in."}</dd>
+  </dl>
+  <p><a href="/two-factor">Manage Two-Factor</a></p>
+</section>
+<section aria-labelledby="activity-heading" class="card">
+  <h2 id="activity-heading">Recent security activity</h2>
+  ${
+    o.activity.length === 0
+      ? html`<p>Nothing yet.</p>`
+      : html`<table class="activity">
+    <caption class="visually-hidden">Your last ${o.activity.length} security events, newest first</caption>
+    <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">From</th></tr></thead>
+    <tbody>${o.activity.map(
+      (e) => html`<tr><td><time datetime="${new Date(e.atMs).toISOString()}">${formatUtc(e.atMs)}</time></td><td>${describeEvent(e.type, e.detail)}</td><td>${e.ip ?? "—"}${e.userAgent ? html`<br><span class="hint" title="${e.userAgent.slice(0, 200)}">${describeDevice(e.userAgent)}</span>` : null}</td></tr>`,
+    )}</tbody>
+  </table>`
+  }
+  <p class="hint">Something you do not recognise? Change your password and your two-factor method, and contact support.</p>
+</section>`;
+}

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from "fastify";
+import { requestPasswordReset } from "./password-reset.service.ts";
+import { forgotPasswordBody, forgotPasswordSentBody } from "./password-reset.view.ts";
+import type { AppDeps } from "../../deps.ts";
+import { formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { sendPage } from "../../http/render.ts";
+import { requestMeta } from "../../http/request-meta.ts";
+
+const form = formSchema({ email: text(254) });
+const TITLE = "Forgot your password?";
+
+/** "Forgot password?": the same answer for every address (no enumeration). */
+export function forgotPasswordRoutes(deps: AppDeps) {
+  const { config, database } = deps;
+  return async (app: FastifyInstance) => {
+    const opts = { config: { access: "public" as const } };
+    app.get("/forgot-password", opts, async (request, reply) => sendPage(request, reply, config, { title: TITLE, body: (csrfToken) => forgotPasswordBody({ csrfToken }) }));
+
+    app.post("/forgot-password", opts, async (request, reply) => {
+      const parsed = parseForm(form, request.body);
+      if (!parsed.ok) return sendPage(request, reply, config, { title: TITLE, code: 400, body: (csrfToken) => forgotPasswordBody({ csrfToken, error: parsed.message }) });
+      if (!parsed.data.email.trim()) return sendPage(request, reply, config, { title: TITLE, code: 400, body: (csrfToken) => forgotPasswordBody({ csrfToken, error: "Enter your email address." }) });
+      await requestPasswordReset(database.db, { ...deps, publicUrl: config.publicUrl, portalName: config.portalName }, parsed.data.email, requestMeta(request));
+      return sendPage(request, reply, config, { title: "Check your e-mail", body: () => forgotPasswordSentBody() });
+    });
+  };
+}

@@ -1,0 +1,69 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { maskPhone } from "../../auth/phone.ts";
+import { findLatestChallenge, RESEND_COOLDOWN_MS } from "../../auth/sms-challenge.ts";
+import type { SecondFactor } from "../../db/schema.ts";
+import { resetSection } from "./reset-dialog.view.ts";
+import { smsCodeBody } from "../../views/sms-code-form.ts";
+import { verifyAppBody } from "./verify.view.ts";
+import type { AppDeps } from "../../deps.ts";
+import { MESSAGES } from "../../views/code-messages.ts";
+import { sendPage } from "../../http/render.ts";
+import { proven } from "../../http/guards/access.ts";
+
+export const VERIFY_TITLE = "Two-Factor Verification";
+
+export interface VerifyPageState {
+  factor: SecondFactor;
+  error?: string | null;
+  notice?: string | null;
+  code?: number;
+  /** The reset dialog rendered open, with its own message. */
+  reset?: { open: boolean; error?: string | null; notice?: string | null };
+}
+
+/** "Two-Factor Verification" for the request's pending session, with the reset dialog. */
+export async function sendVerifyPage(request: FastifyRequest, reply: FastifyReply, deps: AppDeps, state: VerifyPageState): Promise<FastifyReply> {
+  const auth = proven(request, "pending");
+  const { factor } = state;
+  const db = deps.database.db;
+  const nowMs = deps.clock.nowMs();
+  const [signInChallenge, resetChallenge] = await Promise.all([
+    factor.kind === "sms" ? findLatestChallenge(db, auth.session.id, "signin") : undefined,
+    findLatestChallenge(db, auth.session.id, "reset"),
+  ]);
+  const dialogOpen = state.reset?.open ?? false;
+  const fallback = auth.user.fallback_phone_e164;
+  const reset = (csrfToken: string) =>
+    resetSection({
+      csrfToken,
+      open: dialogOpen,
+      maskedFallback: fallback ? maskPhone(fallback) : null,
+      supportContact: deps.config.supportContact,
+      codeDeadline: resetChallenge && resetChallenge.expires_at > nowMs ? { atMs: resetChallenge.expires_at, nowMs } : null,
+      error: state.reset?.error ?? null,
+      notice: state.reset?.notice ?? null,
+    });
+  if (factor.kind === "totp") {
+    return sendPage(request, reply, deps.config, { title: VERIFY_TITLE, code: state.code, body: (csrfToken) => verifyAppBody({ csrfToken, error: state.error, reset: reset(csrfToken), dialogOpen }) });
+  }
+  return sendPage(request, reply, deps.config, {
+    title: VERIFY_TITLE,
+    code: state.code,
+    body: (csrfToken) =>
+      smsCodeBody({
+        heading: VERIFY_TITLE,
+        csrfToken,
+        maskedPhone: maskPhone(factor.phone_e164!),
+        verifyAction: "/two-factor/verify",
+        resendAction: "/two-factor/verify/resend",
+        deadline: signInChallenge ? { atMs: signInChallenge.expires_at, nowMs } : null,
+        resendAvailableAtMs: signInChallenge ? signInChallenge.created_at + RESEND_COOLDOWN_MS : null,
+        nowMs,
+        // No live code for this session means the send on arrival failed.
+        error: state.error ?? (signInChallenge || dialogOpen ? null : MESSAGES.smsFailed),
+        notice: state.notice ?? null,
+        extra: reset(csrfToken),
+        autofocus: !dialogOpen,
+      }),
+  });
+}

@@ -1,0 +1,48 @@
+import type { SecondFactorKind } from "../../db/schema.ts";
+import { csrfInput } from "../../views/form.ts";
+import { html, type SafeHtml } from "../../views/html.ts";
+
+export interface ManageView {
+  csrfToken: string;
+  active: SecondFactorKind | null;
+  maskedPhone: string | null;
+  maskedFallback: string | null;
+}
+
+const METHODS: { kind: SecondFactorKind; name: string; action: string; description: string }[] = [
+  { kind: "totp", name: "Authenticator app", action: "/two-factor/setup/app", description: "Codes from an app such as Google Authenticator or Microsoft Authenticator." },
+  { kind: "sms", name: "SMS", action: "/two-factor/setup/sms", description: "Codes by text message." },
+];
+
+/** A full session's "Manage Two-Factor Login": the enabled method has "Manage", the other "Set Up Now". */
+export function manageBody(o: ManageView): SafeHtml {
+  const post = (action: string, label: string, describedBy: string, kind = "button-secondary") =>
+    html`<form method="post" action="${action}" class="inline-form">${csrfInput(o.csrfToken)}<button type="submit" class="${kind}" aria-describedby="${describedBy}">${label}</button></form>`;
+  // Opening the form changes nothing, so it is a GET (a button, like the methods' buttons).
+  const open = (label: string, kind: string) =>
+    html`<form method="get" action="/two-factor/fallback" class="inline-form"><button type="submit" class="${kind}">${label}</button></form>`;
+  return html`<h1>Manage Two-Factor Login</h1>
+<p>One method is enabled at a time. Setting up the other one switches to it once its first code is verified; until then the current one keeps working.</p>
+<ul class="methods">
+${METHODS.map((m) => {
+  const enabled = o.active === m.kind;
+  const id = `method-${m.kind}`;
+  return html`<li class="method">
+  <h2 id="${id}-name">${m.name}</h2>
+  <p id="${id}">${enabled ? html`<strong>Enabled.</strong>` : "Disabled."} ${m.description}${enabled && m.kind === "sms" && o.maskedPhone ? html` Codes go to ${o.maskedPhone}.` : null}</p>
+  ${enabled ? post(m.action, "Manage", `${id}-name`) : post(m.action, "Set Up Now", `${id}-name`, "button-primary")}
+</li>`;
+})}
+</ul>
+<section aria-labelledby="fallback-heading" class="card">
+  <h2 id="fallback-heading">Fallback phone</h2>
+  ${
+    o.maskedFallback
+      ? html`<p>Reset codes go to ${o.maskedFallback}.</p>
+  <div class="button-row">${open("Change fallback phone", "button-secondary")}
+  ${post("/two-factor/fallback/remove", "Remove fallback phone", "fallback-heading")}</div>`
+      : html`<p>None. A fallback phone lets you reset two-factor sign-in yourself if you lose your device.</p>
+  ${open("Add fallback phone", "button-primary")}`
+  }
+</section>`;
+}

@@ -1,0 +1,9 @@
+/** Every sentence the set-up and "Manage Two-Factor Login" pages show, in one place. Code and SMS errors shared by every code form: src/views/code-messages.ts. */
+export const SETUP_MESSAGES = {
+  setupDone: "Two-factor authentication is set up. You will be asked for a code each time you sign in.",
+  appReplaced: "Your authenticator app now uses the new key. Codes from the old key no longer work.",
+  phoneChanged: "Your SMS codes now go to the new number.",
+  switchedToApp: "Two-factor sign-in now uses your authenticator app. SMS codes are turned off.",
+  switchedToSms: "Two-factor sign-in now uses SMS codes. The authenticator app is turned off.",
+  primarySameAsFallback: "This number is your fallback phone. Use a different phone for sign-in codes, or change the fallback phone first.",
+} as const;

@@ -1,0 +1,76 @@
+import type { FastifyInstance } from "fastify";
+import { recordAuditEvent } from "../../auth/audit.ts";
+import { allowedReturnTo, saveReturnTo } from "../../auth/return-to.ts";
+import { deleteSession } from "../../auth/session.ts";
+import { signInWithPassword } from "./sign-in.service.ts";
+import { formatUtc } from "../../views/time.ts";
+import { loginBody } from "./login.view.ts";
+import type { AppDeps } from "../../deps.ts";
+import { requestMeta } from "../../http/request-meta.ts";
+import { formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { sendPage } from "../../http/render.ts";
+import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie.ts";
+import { sendSignInCodeOnArrival } from "../second-factor/verify.routes.ts";
+
+export const SIGN_IN_FAILED = "The email or password is not correct.";
+
+/** Fixed confirmations the sign-in page may show after a redirect (never text from the URL itself). */
+const NOTICES: Record<string, string> = {
+  "password-reset": "Your password has been changed. Sign in with your new password.",
+  "password-changed": "Your password has been changed. Sign in again with your new password.",
+};
+
+const loginForm = formSchema({ email: text(), password: text(), next: text().optional() });
+
+export function loginRoutes(deps: AppDeps) {
+  const { config, database, clock, random } = deps;
+  return async (app: FastifyInstance) => {
+    app.get("/login", { config: { access: "public" } }, async (request, reply) => {
+      // A flow that needs the browser signed in (an app's sign-in) names where to continue: kept in the form.
+      const next = allowedReturnTo((request.query as { next?: unknown }).next);
+      if (request.auth?.session.stage === "full") return reply.redirect(next ?? "/", 303);
+      const key = String((request.query as { notice?: unknown }).notice ?? "");
+      const notice = Object.hasOwn(NOTICES, key) ? NOTICES[key]! : null;
+      return sendPage(request, reply, config, { title: "Sign in", body: (csrfToken) => loginBody({ csrfToken, notice, next }) });
+    });
+
+    app.post("/login", { config: { access: "public" } }, async (request, reply) => {
+      const form = parseForm(loginForm, request.body);
+      if (!form.ok) return sendPage(request, reply, config, { title: "Sign in", code: 400, body: (csrfToken) => loginBody({ csrfToken, error: form.message }) });
+      const { email, password } = form.data;
+      const next = allowedReturnTo(form.data.next);
+      if (!email.trim() || !password) {
+        return sendPage(request, reply, config, {
+          title: "Sign in",
+          code: 400,
+          body: (csrfToken) => loginBody({ csrfToken, email, next, error: "Enter your email and password." }),
+        });
+      }
+      const meta = requestMeta(request);
+      const result = await signInWithPassword(database.db, deps, email, password, meta);
+      if (!result.ok && result.reason === "ip_throttled") {
+        const message = `Too many failed sign-ins from your network. Try again after ${formatUtc(result.retryAtMs)}.`;
+        return sendPage(request, reply, config, { title: "Sign in", code: 429, body: (csrfToken) => loginBody({ csrfToken, email, next, error: message }) });
+      }
+      if (!result.ok) {
+        return sendPage(request, reply, config, { title: "Sign in", code: 401, body: (csrfToken) => loginBody({ csrfToken, email, next, error: SIGN_IN_FAILED }) });
+      }
+      // Signing in again replaces whatever session this browser had.
+      if (request.auth) await deleteSession(database.db, request.auth.session.id);
+      setSessionCookie(reply, config, result.token);
+      if (next) await saveReturnTo(database.db, result.session.id, next);
+      await sendSignInCodeOnArrival(request, deps, result.user.id, result.session.id);
+      return reply.redirect("/two-factor", 303);
+    });
+
+    app.post("/logout", { config: { access: "public", emptyForm: true } }, async (request, reply) => {
+      const auth = request.auth;
+      if (auth) {
+        await deleteSession(database.db, auth.session.id);
+        await recordAuditEvent(database.db, { clock, random }, { type: "signout", actorUserId: auth.user.id, subjectUserId: auth.user.id, ...requestMeta(request) });
+      }
+      clearSessionCookie(reply, config);
+      return reply.redirect("/login", 303);
+    });
+  };
+}

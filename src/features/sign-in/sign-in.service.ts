@@ -1,0 +1,44 @@
+import type { CoreDeps } from "../../auth/deps.ts";
+import type { Kysely } from "kysely";
+import type { DB, Session, User } from "../../db/schema.ts";
+import { recordAuditEvent } from "../../auth/audit.ts";
+import { passwordStepAttempts } from "../../auth/lockout.ts";
+import { verifyAgainstDummy, verifyPassword } from "../../auth/password.ts";
+import { createSession, type SessionMeta } from "../../auth/session.ts";
+import { findUserByEmail } from "../../auth/user.ts";
+
+export type PasswordSignInResult =
+  | { ok: true; token: string; session: Session; user: User }
+  | { ok: false; reason: "invalid" }
+  /** Too many failures from this address: the only refusal that says so (it names no account). */
+  | { ok: false; reason: "ip_throttled"; retryAtMs: number };
+
+/**
+ * The password step. Every failure of an account (unknown email, no password yet, disabled, wrong
+ * password, locked after too many failures) returns the same value after the same argon2 work, so the
+ * response cannot tell them apart. Success opens a session that is only *pending* its second factor.
+ */
+export async function signInWithPassword(db: Kysely<DB>, deps: CoreDeps, email: string, password: string, meta: SessionMeta): Promise<PasswordSignInResult> {
+  const user = await findUserByEmail(db, email);
+  const attempts = await passwordStepAttempts(db, deps, meta, user?.id ?? null);
+  const { ip, account } = attempts;
+  if (!ip.allowed) return { ok: false, reason: "ip_throttled", retryAtMs: ip.retryAtMs! };
+  const checkable = user?.password_hash && account?.allowed;
+  const passwordOk = checkable ? await verifyPassword(user.password_hash!, password) : await verifyAgainstDummy(password);
+  if (!passwordOk) await account?.failed();
+  if (!user || !passwordOk || user.disabled_at !== null) {
+    if (passwordOk) await account!.succeeded();
+    await ip.failed();
+    const reason = !user ? "unknown_email" : !account?.allowed ? "locked" : user.disabled_at !== null ? "disabled" : "wrong_password";
+    await recordAuditEvent(db, deps, { type: "signin.password_failed", actorUserId: null, subjectUserId: user?.id ?? null, ...meta, detail: { reason } });
+    return { ok: false, reason: "invalid" };
+  }
+  // One commit for what a success writes: the failure slots given back, the session, the audit event.
+  const { token, session } = await db.transaction().execute(async (trx) => {
+    await attempts.succeeded(trx);
+    const opened = await createSession(trx, deps, user.id, { stage: "pending", meta });
+    await recordAuditEvent(trx, deps, { type: "signin.password_succeeded", actorUserId: user.id, subjectUserId: user.id, ...meta });
+    return opened;
+  });
+  return { ok: true, token, session, user };
+}

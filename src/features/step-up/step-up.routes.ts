@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { recordAuditEvent } from "../../auth/audit.ts";
+import { takeSessionCodeAttempt } from "../../auth/code-attempts.ts";
+import { verifyActiveFactorCode } from "../../auth/factor-code.ts";
+import { maskPhone } from "../../auth/phone.ts";
+import { findActiveFactor, startTotpSetup } from "../../auth/second-factor.ts";
+import { findLatestChallenge } from "../../auth/sms-challenge.ts";
+import { recordStepUp } from "../../auth/step-up.ts";
+import type { SecondFactor } from "../../db/schema.ts";
+import { stepUpCodeBody, stepUpSendBody } from "./step-up.view.ts";
+import { readCode } from "../../http/forms/code-input.ts";
+import type { AppDeps } from "../../deps.ts";
+import { codeErrorMessage, codeErrorStatus, MESSAGES } from "../../views/code-messages.ts";
+import { sendPage } from "../../http/render.ts";
+import { requestMeta } from "../../http/request-meta.ts";
+import { sendSmsCode } from "../../http/sms-send.ts";
+import { parseStepUpQuery, type StepUpDestination, stepUpQueryString, stepUpReturnPath } from "../../http/guards/step-up.guard.ts";
+import { proven } from "../../http/guards/access.ts";
+
+const TITLE = "Confirm it's you";
+
+/** Step-up: a fresh code from the current method before any change to how the user signs in. */
+export function stepUpRoutes(deps: AppDeps) {
+  const { config, database, clock } = deps;
+  const db = database.db;
+
+  async function page(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, to: StepUpDestination, error: string | null, code = 200) {
+    const action = `/two-factor/step-up?${stepUpQueryString(to)}`;
+    // Cancelling leads back where the agent came from: a support action is not "changing how you sign in".
+    const purpose = to.then === "admin" ? { purpose: "admin" as const, cancelHref: stepUpReturnPath(to) } : {};
+    if (factor.kind === "totp") return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => stepUpCodeBody({ csrfToken, action, method: "totp", error, ...purpose }) });
+    const maskedPhone = maskPhone(factor.phone_e164!);
+    const challenge = await findLatestChallenge(db, proven(request, "full").session.id, "step_up");
+    const sendAction = `/two-factor/step-up/send?${stepUpQueryString(to)}`;
+    if (!challenge) return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => stepUpSendBody({ csrfToken, action: sendAction, maskedPhone, error, ...purpose }) });
+    return sendPage(request, reply, config, {
+      title: TITLE,
+      code,
+      body: (csrfToken) =>
+        stepUpCodeBody({ csrfToken, action, method: "sms", maskedPhone, deadline: { atMs: challenge.expires_at, nowMs: clock.nowMs() }, error, resendAction: sendAction, ...purpose }),
+    });
+  }
+
+  /** Where the step-up leads: starting an app set-up is done here, in a POST, never on a GET. */
+  async function proceed(request: FastifyRequest, reply: FastifyReply, to: StepUpDestination) {
+    const auth = proven(request, "full");
+    if (to.then === "setup-app") await startTotpSetup(db, deps, auth.user.id, auth.session.id);
+    return reply.redirect(stepUpReturnPath(to), 303);
+  }
+
+  return async (app: FastifyInstance) => {
+    const opts = { config: { access: "full" as const } };
+
+    app.get("/two-factor/step-up", opts, async (request, reply) => {
+      const to = parseStepUpQuery(request.query);
+      const factor = await findActiveFactor(db, proven(request, "full").user.id);
+      if (!factor) return reply.redirect("/two-factor", 303);
+      return page(request, reply, factor, to, null);
+    });
+
+    app.post("/two-factor/step-up/send", { config: { access: "full", emptyForm: true } }, async (request, reply) => {
+      const to = parseStepUpQuery(request.query);
+      const auth = proven(request, "full");
+      const factor = await findActiveFactor(db, auth.user.id);
+      if (factor?.kind !== "sms") return reply.redirect(`/two-factor/step-up?${stepUpQueryString(to)}`, 303);
+      const sent = await sendSmsCode(request, deps, { userId: auth.user.id, sessionId: auth.session.id, purpose: "step_up", phoneE164: factor.phone_e164! });
+      if (!sent.ok) return page(request, reply, factor, to, sent.message, sent.status);
+      return reply.redirect(`/two-factor/step-up?${stepUpQueryString(to)}`, 303);
+    });
+
+    app.post("/two-factor/step-up", opts, async (request, reply) => {
+      const to = parseStepUpQuery(request.query);
+      const auth = proven(request, "full");
+      const factor = await findActiveFactor(db, auth.user.id);
+      if (!factor) return reply.redirect("/two-factor", 303);
+      const input = readCode(request.body);
+      if (!input.ok) return page(request, reply, factor, to, input.message, input.status);
+      const meta = requestMeta(request);
+      const audit = (type: "two_factor.step_up" | "two_factor.step_up_failed") =>
+        recordAuditEvent(db, deps, { type, actorUserId: auth.user.id, subjectUserId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent, detail: { method: factor.kind } });
+      if (!(await takeSessionCodeAttempt(db, auth.session.id))) {
+        await audit("two_factor.step_up_failed");
+        return page(request, reply, factor, to, MESSAGES.tooManyCodes, 429);
+      }
+      const result = await verifyActiveFactorCode(db, deps, { factor, sessionId: auth.session.id, smsPurpose: "step_up", code: input.code, meta: requestMeta(request) });
+      if (!result.ok) {
+        await audit("two_factor.step_up_failed");
+        return page(request, reply, factor, to, codeErrorMessage(result.error), codeErrorStatus(result.error));
+      }
+      await recordStepUp(db, auth.session.id, clock.nowMs());
+      await audit("two_factor.step_up");
+      return proceed(request, reply, to);
+    });
+  };
+}

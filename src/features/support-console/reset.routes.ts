@@ -1,0 +1,66 @@
+import type { FastifyInstance } from "fastify";
+import { findActiveFactor } from "../../auth/second-factor.ts";
+import { hasFreshSecondFactor, setFlash } from "../../auth/step-up.ts";
+import { isIdentityCheck, parseResetReason, RESET_REASON_MAX_LENGTH, RESET_REASON_MIN_LENGTH } from "../../auth/support-reset.ts";
+import { resetTwoFactor } from "../../auth/two-factor-reset.ts";
+import { supportResetRefusal } from "./user-admin.service.ts";
+import type { ResetFormState } from "./user-actions.view.ts";
+import { findTargetUser, requireStaff } from "./admin.guard.ts";
+import type { AppDeps } from "../../deps.ts";
+import { formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { sendMessagePage } from "../../http/render.ts";
+import { requestMeta } from "../../http/request-meta.ts";
+import { stepUpUrl } from "../../http/guards/step-up.guard.ts";
+import { sendAdminUserPage } from "./user-page.ts";
+import { proven } from "../../http/guards/access.ts";
+
+// Both optional so that a missing choice is a message next to the field, not "the form is malformed".
+const resetForm = formSchema({ identity_check: text(64).optional(), reason: text(2 * RESET_REASON_MAX_LENGTH).optional() });
+
+const REFUSALS = {
+  own_account: "You cannot reset your own two-factor sign-in in the support console. Use Manage Two-Factor, with your own code.",
+  outranked: "Only an administrator can reset an administrator's two-factor sign-in.",
+} as const;
+
+/**
+ * Support reset (PORTAL.md "Support reset"): rights → the agent's own fresh code → identity check and
+ * reason → reset in one transaction (factors removed, sessions ended, audited, user e-mailed).
+ */
+export function adminResetRoutes(deps: AppDeps) {
+  const { config, database, clock } = deps;
+  return async (app: FastifyInstance) => {
+    app.post("/admin/users/:id/reset-2fa", { config: { access: "full" }, preHandler: requireStaff(deps) }, async (request, reply) => {
+      const agent = proven(request, "full");
+      const target = await findTargetUser(deps, request, reply);
+      if (!target) return reply;
+      const userPage = `/admin/users/${target.id}`;
+      const refusal = supportResetRefusal(agent.user, target);
+      if (refusal) return sendMessagePage(request, reply, config, { code: 403, heading: "Reset refused", message: REFUSALS[refusal], link: { href: userPage, text: `Back to ${target.display_name}` } });
+      if (!hasFreshSecondFactor(agent.session, clock.nowMs())) return reply.redirect(stepUpUrl("admin", target.id), 303);
+
+      const parsed = parseForm(resetForm, request.body);
+      if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, reset: { errors: { form: parsed.message } } });
+      const { identity_check: identityCheck = "", reason: typedReason = "" } = parsed.data;
+      const reason = parseResetReason(typedReason);
+      if (!isIdentityCheck(identityCheck) || reason === null) {
+        const errors: ResetFormState["errors"] = {
+          ...(isIdentityCheck(identityCheck) ? {} : { identityCheck: "Choose how you verified the user's identity." }),
+          ...(reason !== null ? {} : { reason: `Write why the reset is needed, in ${RESET_REASON_MIN_LENGTH} to ${RESET_REASON_MAX_LENGTH} characters.` }),
+        };
+        return sendAdminUserPage(request, reply, deps, target, { code: 400, reset: { identityCheck, reason: typedReason, errors } });
+      }
+
+      if (!(await findActiveFactor(database.db, target.id))) {
+        return sendMessagePage(request, reply, config, { code: 409, heading: "Nothing to reset", message: `${target.display_name} has no two-factor method.`, link: { href: userPage, text: `Back to ${target.display_name}` } });
+      }
+      await resetTwoFactor(database.db, deps, {
+        userId: target.id,
+        actor: { kind: "support", agentId: agent.user.id, identityCheck, reason },
+        keepSessionId: null,
+        meta: requestMeta(request),
+      });
+      await setFlash(database.db, agent.session.id, `Two-factor sign-in of ${target.display_name} was reset. Their sessions were ended; they set up two-factor again at their next sign-in.`);
+      return reply.redirect(userPage, 303);
+    });
+  };
+}

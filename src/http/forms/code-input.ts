@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { normalizeCode } from "../../auth/totp.ts";
+import { formSchema, parseForm, text } from "./form.ts";
+import { MESSAGES } from "../../views/code-messages.ts";
+
+const codeFormSchema = formSchema({ code: text(64) });
+
+/**
+ * Reads the "Six-digit code" field. Spaces and dashes are ignored; anything else that is not six
+ * digits gets a message and is never looked up (so it does not spend a try).
+ */
+export function readCode(body: unknown): { ok: true; code: string } | { ok: false; message: string; status: 400 } {
+  const form = parseForm(codeFormSchema, body);
+  if (!form.ok) return { ok: false, message: form.message, status: 400 };
+  const code = normalizeCode(form.data.code);
+  return code ? { ok: true, code } : { ok: false, message: MESSAGES.codeFormat, status: 400 };
+}
+
+export const emptyForm = formSchema({});
+export type EmptyForm = z.infer<typeof emptyForm>;

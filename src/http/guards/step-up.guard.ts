@@ -1,0 +1,63 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { ID_PATTERN } from "../../auth/ids.ts";
+import { hasFreshSecondFactor } from "../../auth/step-up.ts";
+import type { AppDeps } from "../../deps.ts";
+
+/** Where to continue once the step-up succeeds (a closed list: never an arbitrary URL). */
+export const STEP_UP_TARGETS = ["manage", "setup-app", "setup-sms", "fallback", "admin", "password"] as const;
+export type StepUpTarget = (typeof STEP_UP_TARGETS)[number];
+
+/** A target, and for "admin" the user whose page the agent returns to (an id, never a path). */
+export interface StepUpDestination {
+  then: StepUpTarget;
+  userId?: string | undefined;
+}
+
+/** Reads ?then=…&user=…; anything unknown falls back to the manage page rather than failing. */
+export const stepUpQuery = z.object({
+  then: z.enum(STEP_UP_TARGETS).catch("manage"),
+  user: z.string().regex(ID_PATTERN).optional().catch(undefined),
+});
+
+export function parseStepUpQuery(query: unknown): StepUpDestination {
+  const { then, user } = stepUpQuery.parse(query ?? {});
+  return then === "admin" && user ? { then, userId: user } : { then };
+}
+
+/** The query string that carries a destination through the step-up pages. */
+export function stepUpQueryString(destination: StepUpDestination): string {
+  return destination.userId ? `then=${destination.then}&user=${destination.userId}` : `then=${destination.then}`;
+}
+
+export function stepUpUrl(then: StepUpTarget, userId?: string): string {
+  return `/two-factor/step-up?${stepUpQueryString({ then, userId })}`;
+}
+
+/** Where the step-up leads back to (starting an app set-up is done by the step-up route itself). */
+export function stepUpReturnPath(destination: StepUpDestination): string {
+  switch (destination.then) {
+    case "setup-app":
+      return "/two-factor/setup/app";
+    case "setup-sms":
+      return "/two-factor/setup/sms";
+    case "fallback":
+      return "/two-factor/fallback";
+    case "admin":
+      return destination.userId ? `/admin/users/${destination.userId}` : "/admin";
+    case "password":
+      return "/account/password";
+    case "manage":
+      return "/two-factor";
+  }
+}
+
+/** A full session may change its factors only with the current factor proven in the last 5 minutes. */
+export function requireFreshSecondFactor(deps: AppDeps, then: StepUpTarget) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const auth = request.auth;
+    if (!auth) return reply.redirect("/login", 303);
+    if (!hasFreshSecondFactor(auth.session, deps.clock.nowMs())) return reply.redirect(stepUpUrl(then), 303);
+    return undefined;
+  };
+}

@@ -1,0 +1,43 @@
+import { codeForm, type Deadline } from "./code-form.ts";
+import { csrfInput, field, formError } from "./form.ts";
+import { html, type SafeHtml } from "./html.ts";
+
+export function smsPhoneBody(o: { csrfToken: string; phone?: string; error?: string | null; formError?: string | null }): SafeHtml {
+  return html`<h1>Set up SMS codes</h1>
+${formError(o.formError)}
+<p>We will send a six-digit code to this phone now, and each time you sign in.</p>
+<form method="post" action="/two-factor/setup/sms/send" class="stack" novalidate>
+  ${csrfInput(o.csrfToken)}
+  ${field({ name: "phone", label: "Phone number", type: "tel", autocomplete: "tel", value: o.phone ?? "", error: o.error, hint: "Include the country code, for example +44 7400 123456.", maxlength: 40 })}
+  <button type="submit" class="button-primary">Send code</button>
+</form>
+<p><a href="/two-factor">Choose another method</a></p>`;
+}
+
+/** Verifying an SMS code, with "Resend code" behind its cool-down. */
+export function smsCodeBody(o: {
+  heading: string;
+  csrfToken: string;
+  maskedPhone: string;
+  verifyAction: string;
+  resendAction: string;
+  deadline: Deadline | null;
+  resendAvailableAtMs: number | null;
+  nowMs: number;
+  error?: string | null;
+  notice?: string | null;
+  extra?: SafeHtml | null;
+  autofocus?: boolean;
+}): SafeHtml {
+  const waitSeconds = o.resendAvailableAtMs ? Math.ceil((o.resendAvailableAtMs - o.nowMs) / 1000) : 0;
+  return html`<h1>${o.heading}</h1>
+${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : null}
+<p>We sent a six-digit code by text message to the phone number ending ${o.maskedPhone.slice(-2)} (${o.maskedPhone}).</p>
+${codeForm({ action: o.verifyAction, csrfToken: o.csrfToken, error: o.error, deadline: o.deadline, autofocus: o.autofocus ?? true })}
+<form method="post" action="${o.resendAction}" class="resend-form">
+  ${csrfInput(o.csrfToken)}
+  <button type="submit" class="button-secondary" aria-describedby="resend-hint">Resend code</button>
+  <p class="hint" id="resend-hint">${waitSeconds > 0 ? html`You can ask for a new code in <span data-seconds-left="${waitSeconds}">${waitSeconds} seconds</span>.` : "A new code replaces the one sent before."}</p>
+</form>
+${o.extra ?? null}`;
+}
