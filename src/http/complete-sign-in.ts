@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { allowedReturnTo } from "../auth/return-to.ts";
+import { allowedContinuation } from "../auth/return-to.ts";
 import { type CompletionOptions, completeSecondFactor } from "../auth/second-factor-sign-in.ts";
 import type { AppDeps } from "../deps.ts";
 import { requestMeta } from "./request-meta.ts";
@@ -16,5 +16,6 @@ export async function finishSecondFactor(request: FastifyRequest, reply: Fastify
   const completed = await completeSecondFactor(deps.database.db, deps, auth.session, requestMeta(request), options);
   if (!completed) return reply.redirect("/login", 303);
   setSessionCookie(reply, deps.config, completed.token);
-  return reply.redirect(allowedReturnTo(completed.session.return_to) ?? "/", 303);
+  // Decided again: the app may have been removed while the user was signing in.
+  return reply.redirect((await allowedContinuation(deps.database.db, completed.session.return_to)) ?? "/", 303);
 }

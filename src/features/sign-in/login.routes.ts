@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { recordAuditEvent } from "../../auth/audit.ts";
-import { allowedReturnTo, saveReturnTo } from "../../auth/return-to.ts";
+import { allowedContinuation, saveReturnTo } from "../../auth/return-to.ts";
 import { deleteSession } from "../../auth/session.ts";
 import { signInWithPassword } from "./sign-in.service.ts";
 import { formatUtc } from "../../views/time.ts";
@@ -26,8 +26,10 @@ export function loginRoutes(deps: AppDeps) {
   const { config, database, clock, random } = deps;
   return async (app: FastifyInstance) => {
     app.get("/login", { config: { access: "public" } }, async (request, reply) => {
-      // A flow that needs the browser signed in (an app's sign-in) names where to continue: kept in the form.
-      const next = allowedReturnTo((request.query as { next?: unknown }).next);
+      // A flow that needs the browser signed in (an app's sign-in) names where to continue: kept in the
+      // form. `rd` is the name reverse proxies use (forward auth, nginx's error_page redirect).
+      const query = request.query as { next?: unknown; rd?: unknown };
+      const next = await allowedContinuation(database.db, query.next ?? query.rd);
       if (request.auth?.session.stage === "full") return reply.redirect(next ?? "/", 303);
       const key = String((request.query as { notice?: unknown }).notice ?? "");
       const notice = Object.hasOwn(NOTICES, key) ? NOTICES[key]! : null;
@@ -38,7 +40,7 @@ export function loginRoutes(deps: AppDeps) {
       const form = parseForm(loginForm, request.body);
       if (!form.ok) return sendPage(request, reply, config, { title: "Sign in", code: 400, body: (csrfToken) => loginBody({ csrfToken, error: form.message }) });
       const { email, password } = form.data;
-      const next = allowedReturnTo(form.data.next);
+      const next = await allowedContinuation(database.db, form.data.next);
       if (!email.trim() || !password) {
         return sendPage(request, reply, config, {
           title: "Sign in",
