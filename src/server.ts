@@ -15,6 +15,7 @@ import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { oidcInteractionRoutes } from "./features/oidc/interaction.routes.ts";
 import { mountOidcProvider } from "./features/oidc/mount.ts";
 import { forwardAuthRoutes } from "./features/forward-auth/forward-auth.routes.ts";
+import { appsRoutes } from "./features/apps/apps.routes.ts";
 import { adminRoutes } from "./features/support-console/search.routes.ts";
 import { adminResetRoutes } from "./features/support-console/reset.routes.ts";
 import { adminUserRoutes } from "./features/support-console/users.routes.ts";
@@ -99,6 +100,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminUserRoutes(deps));
   await app.register(oidcInteractionRoutes(deps, oidcProvider));
   await app.register(forwardAuthRoutes(deps));
+  await app.register(appsRoutes(deps));
   if (!config.production && deps.outbox) await app.register(devOutboxRoutes(deps.outbox));
   return app;
 }

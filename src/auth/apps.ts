@@ -172,3 +172,19 @@ export async function removeApp(db: Kysely<DB>, name: string): Promise<App | nul
   const deleted = await db.deleteFrom("apps").where("id", "=", app.id).executeTakeFirst();
   return Number(deleted.numDeletedRows) === 1 ? app : null;
 }
+
+/**
+ * A new client secret for a confidential OpenID Connect app, to be shown once; the old one stops
+ * working at once. Null when the app is gone, is not OpenID Connect, or is a public client.
+ */
+export async function replaceClientSecret(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, id: string): Promise<string | null> {
+  const secret = generateToken(deps.random, 32);
+  const updated = await db
+    .updateTable("apps")
+    .set({ client_secret_hash: hashClientSecret(secret), updated_at: deps.clock.nowMs() })
+    .where("id", "=", id)
+    .where("method", "=", "oidc")
+    .where("client_secret_hash", "is not", null)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1 ? secret : null;
+}

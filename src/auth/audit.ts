@@ -39,6 +39,7 @@ export type AuditEventType =
   | "app.created"
   | "app.updated"
   | "app.removed"
+  | "app.secret_replaced"
   | "app.signed_in"
   | "app.reauthentication_requested";
 

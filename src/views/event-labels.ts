@@ -34,6 +34,7 @@ const LABELS: Record<string, string> = {
   "app.created": "App registered",
   "app.updated": "App changed",
   "app.removed": "App removed",
+  "app.secret_replaced": "App client secret replaced",
   "app.reauthentication_requested": "An app asked to sign in again",
 };
 

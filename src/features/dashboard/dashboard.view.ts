@@ -8,12 +8,15 @@ export interface DashboardView {
   method: { kind: "totp" } | { kind: "sms"; maskedPhone: string } | null;
   fallbackPhone: string | null;
   previousSignInAt: number | null;
+  /** The apps this user may use (none: no section at all). */
+  apps: { name: string; url: string }[];
   activity: { type: string; atMs: number; ip: string | null; userAgent: string | null; detail?: string | null }[];
 }
 
 export function dashboardBody(o: DashboardView): SafeHtml {
   return html`<h1>Dashboard</h1>
 <p>Welcome, ${o.displayName}.</p>
+${o.apps.length === 0 ? null : yourApps(o.apps)}
 <section aria-labelledby="security-heading" class="card">
   <h2 id="security-heading">Sign-in security</h2>
   <dl class="facts">
@@ -40,5 +43,12 @@ export function dashboardBody(o: DashboardView): SafeHtml {
   </table>`
   }
   <p class="hint">Something you do not recognise? Change your password and your two-factor method, and contact support.</p>
+</section>`;
+}
+
+function yourApps(apps: DashboardView["apps"]): SafeHtml {
+  return html`<section aria-labelledby="apps-heading" class="card">
+  <h2 id="apps-heading">Your apps</h2>
+  <ul class="your-apps">${apps.map((app) => html`<li><a href="${app.url}">${app.name}</a> <span class="hint app-address">${app.url}</span></li>`)}</ul>
 </section>`;
 }
