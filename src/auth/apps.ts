@@ -5,6 +5,7 @@ import { generateToken, type RandomSource } from "../crypto/random.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { App, AppSignInMethod, DB, Role } from "../db/schema.ts";
 import { newId } from "./ids.ts";
+import { noteAppsChanged } from "./proxy-apps.ts";
 import { isRole } from "./user.ts";
 
 export const APP_NAME_MAX_LENGTH = 100;
@@ -122,6 +123,7 @@ export async function createApp(db: Kysely<DB>, deps: { clock: Clock; random: Ra
     created_at: now,
     updated_at: now,
   };
+  noteAppsChanged();
   try {
     await db.insertInto("apps").values(app).execute();
   } catch (error) {
@@ -135,6 +137,7 @@ export async function createApp(db: Kysely<DB>, deps: { clock: Clock; random: Ra
 export async function updateApp(db: Kysely<DB>, clock: Clock, id: string, input: AppInput): Promise<{ ok: true; app: App } | { ok: false; error: AppError }> {
   const checked = checkInput(input);
   if (!checked.ok) return checked;
+  noteAppsChanged();
   try {
     const updated = await db.updateTable("apps").set({ ...checked.fields, updated_at: clock.nowMs() }).where("id", "=", id).returningAll().executeTakeFirst();
     return updated ? { ok: true, app: updated } : { ok: false, error: "not_found" };
@@ -169,6 +172,7 @@ export function findAppByHost(db: Kysely<DB>, host: string): Promise<App | undef
 export async function removeApp(db: Kysely<DB>, name: string): Promise<App | null> {
   const app = await findAppByName(db, name);
   if (!app) return null;
+  noteAppsChanged();
   const deleted = await db.deleteFrom("apps").where("id", "=", app.id).executeTakeFirst();
   return Number(deleted.numDeletedRows) === 1 ? app : null;
 }
@@ -179,6 +183,7 @@ export async function removeApp(db: Kysely<DB>, name: string): Promise<App | nul
  */
 export async function replaceClientSecret(db: Kysely<DB>, deps: { clock: Clock; random: RandomSource }, id: string): Promise<string | null> {
   const secret = generateToken(deps.random, 32);
+  noteAppsChanged();
   const updated = await db
     .updateTable("apps")
     .set({ client_secret_hash: hashClientSecret(secret), updated_at: deps.clock.nowMs() })

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { type AppError, type AppInput, appPostLogoutRedirectUris, createApp, type CreateAppResult, replaceClientSecret, updateApp } from "../../auth/apps.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
+import { noteAppsChanged } from "../../auth/proxy-apps.ts";
 import type { CoreDeps } from "../../auth/deps.ts";
 import type { SessionMeta } from "../../auth/session.ts";
 import type { App, DB } from "../../db/schema.ts";
@@ -24,12 +25,14 @@ async function atomically<T extends { ok: boolean }>(db: Kysely<DB>, change: (tr
   const refusal = Symbol("refused");
   let refused: T | null = null;
   try {
-    return await db.transaction().execute(async (trx) => {
-      const result = await change(trx);
-      if (result.ok) return result;
-      refused = result;
+    const result = await db.transaction().execute(async (trx) => {
+      const changed = await change(trx);
+      if (changed.ok) return changed;
+      refused = changed;
       throw refusal;
     });
+    noteAppsChanged(); // again after the commit: a lookup during the transaction read the old row
+    return result;
   } catch (error) {
     if (error === refusal && refused) return refused;
     throw error;
@@ -55,13 +58,16 @@ export function changeApp(db: Kysely<DB>, deps: CoreDeps, actor: Actor, app: App
 }
 
 /** True when this call removed it (false: already gone). */
-export function removeAppById(db: Kysely<DB>, deps: CoreDeps, actor: Actor, app: App): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+export async function removeAppById(db: Kysely<DB>, deps: CoreDeps, actor: Actor, app: App): Promise<boolean> {
+  const removed = await db.transaction().execute(async (trx) => {
+    noteAppsChanged();
     const deleted = await trx.deleteFrom("apps").where("id", "=", app.id).executeTakeFirst();
     if (Number(deleted.numDeletedRows) !== 1) return false;
     await audit(trx, deps, actor, "app.removed", app);
     return true;
   });
+  noteAppsChanged();
+  return removed;
 }
 
 /** A new client secret, shown once; null when the app has none to replace. */

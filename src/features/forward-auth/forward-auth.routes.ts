@@ -3,7 +3,8 @@ import type { AppDeps } from "../../deps.ts";
 import { sendMessagePage } from "../../http/render.ts";
 import { proxyTrust } from "../../http/trusted-proxy.ts";
 import { FORWARD_AUTH_MESSAGES as M } from "./forward-auth.messages.ts";
-import { decide, findProxyApp, type RemoteIdentity } from "./forward-auth.service.ts";
+import { cachedProxyApp } from "../../auth/proxy-apps.ts";
+import { decide, type RemoteIdentity } from "./forward-auth.service.ts";
 import { forwardedTarget } from "./forwarded-target.ts";
 
 /**
@@ -32,7 +33,7 @@ export function forwardAuthRoutes(deps: AppDeps) {
     if (!trusted(request.socket.remoteAddress)) return refuse(request, reply, flavour, 403, "untrusted_proxy", M.untrustedProxy);
     const target = forwardedTarget(request.headers);
     if (!target.ok) return refuse(request, reply, flavour, 400, target.reason, M.badHeaders);
-    const decision = decide(await findProxyApp(database.db, target.url.host), request.auth);
+    const decision = decide(await cachedProxyApp(database.db, deps.clock, target.url.host), request.auth);
     switch (decision.kind) {
       case "unregistered":
         return refuse(request, reply, flavour, 403, "unregistered_host", M.notProtected);

@@ -1,7 +1,6 @@
-import type { Kysely } from "kysely";
 import { mayUseApp } from "../../auth/apps-access.ts";
 import type { ValidSession } from "../../auth/session.ts";
-import type { App, DB } from "../../db/schema.ts";
+import type { App } from "../../db/schema.ts";
 
 export type ForwardAuthDecision =
   | { kind: "unregistered" }
@@ -15,11 +14,6 @@ export interface RemoteIdentity {
   email: string;
   name: string;
   groups: string;
-}
-
-/** The reverse-proxied app at `host` (`files.example.com`, `localhost:8080`): one lookup on the apps_host index. */
-export function findProxyApp(db: Kysely<DB>, host: string): Promise<App | undefined> {
-  return db.selectFrom("apps").selectAll().where("host", "=", host.toLowerCase()).where("method", "=", "proxy").orderBy("created_at").limit(1).executeTakeFirst();
 }
 
 /**
