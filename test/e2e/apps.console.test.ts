@@ -1,18 +1,14 @@
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createApp, findAppByName } from "../../src/auth/apps.ts";
-import { sessionCookieName } from "../../src/http/session-cookie.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
+import { heading, signInBrowserAs } from "../support/browser-session.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? "/tmp/forward-auth-shots/";
 const WIDTHS = [1280, 390] as const;
 const browser = useBrowser();
-
-function heading(page: Page, name: string): Locator {
-  return page.getByRole("heading", { level: 1, name, exact: true });
-}
 
 describe.each(TEST_DIALECTS)('the console\'s "Apps" and the dashboard\'s "Your apps" in a real browser (%s)', (dialect) => {
   let ctx: TestContext;
@@ -28,12 +24,7 @@ describe.each(TEST_DIALECTS)('the console\'s "Apps" and the dashboard\'s "Your a
     page = await pages.open();
   });
 
-  async function signInAs(role: "client" | "admin", name: string): Promise<void> {
-    const user = await ctx.createUser({ role, name, password: null });
-    const client = await ctx.fullSessionClient(user);
-    const cookie = sessionCookieName(ctx.deps.config);
-    await page.context().addCookies([{ name: cookie, value: client.cookie(cookie)!, url: ctx.baseUrl }]);
-  }
+  const signInAs = (role: "client" | "admin", name: string) => signInBrowserAs(ctx, page, role, name);
 
   /** axe at both widths, with a screenshot of each. */
   async function checkWidths(name: string): Promise<void> {
