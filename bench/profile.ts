@@ -3,16 +3,16 @@
  * `--cpu-prof`, then where its main thread spent the time — by package and by function (self time).
  * The profile covers the event loop only: argon2id runs on libuv's threads and shows as idle here.
  * BENCH_CHEAP_ARGON2=1 seeds a hash at argon2id's smallest cost: the event loop's own work, uncontended.
- * Loads: dashboard, signin_password, totp_step_http (SQLite; BENCH_DURATION_S seconds, default 8).
+ * Loads: dashboard, forward_auth, signin_password, totp_step_http (SQLite; BENCH_DURATION_S seconds, default 8).
  */
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fetchCsrfPairs, getLoad, passwordLoad, totpStepLoad } from "./load.ts";
 import { buildProduction, startGatehouse } from "./processes.ts";
-import { clientAddress, sqliteBenchDatabase } from "./seed.ts";
+import { BENCH_APP_HOST, clientAddress, sqliteBenchDatabase } from "./seed.ts";
 
-const LOADS = ["dashboard", "signin_password", "totp_step_http"] as const;
+const LOADS = ["dashboard", "forward_auth", "signin_password", "totp_step_http"] as const;
 type Load = (typeof LOADS)[number];
 const load = process.argv[2] as Load;
 if (!LOADS.includes(load)) {
@@ -80,6 +80,9 @@ try {
   if (load === "dashboard") {
     const headersFor = (client: number) => ({ cookie: `${pairs[client % pairs.length]!.cookie}; gatehouse_session=${seeded.dashboardTokens[client % seeded.dashboardTokens.length]}`, "x-forwarded-for": clientAddress(client) });
     requests = (await getLoad({ baseUrl: server.baseUrl, path: "/", connections: 10, durationS, headersFor })).ok;
+  } else if (load === "forward_auth") {
+    const headersFor = (client: number) => ({ cookie: `gatehouse_session=${seeded.dashboardTokens[client % seeded.dashboardTokens.length]}`, "x-forwarded-for": clientAddress(client), "x-forwarded-proto": "https", "x-forwarded-host": BENCH_APP_HOST, "x-forwarded-uri": "/reports/2026/summary.pdf" });
+    requests = (await getLoad({ baseUrl: server.baseUrl, path: "/auth/forward", connections: 10, durationS, headersFor })).ok;
   } else if (load === "signin_password") {
     requests = (await passwordLoad({ baseUrl: server.baseUrl, pairs, users: seeded.signInUsers, connections: 8, durationS })).ok;
   } else {

@@ -4,7 +4,7 @@ import type { LoadResult } from "./load.ts";
 import { BUSY_FRACTION, type Machine } from "./machine.ts";
 import type { MicroResult } from "./micro.ts";
 
-/** Exactly the keys of issue 8, in its order. */
+/** The keys of issue 8, in its order, then issue 17's forward auth. */
 export interface RunFigures {
   argon2_verify_per_s: number;
   signin_password_per_s: number;
@@ -17,10 +17,13 @@ export interface RunFigures {
   rss_idle_mb: number;
   rss_load_mb: number;
   cold_start_ms: number;
+  /** GET /auth/forward with a full session for a registered app (issue 17), and its share of hello-world's rate. */
+  forward_auth_per_s: number;
+  forward_auth_ratio: number;
   database: "sqlite" | "postgres";
 }
 
-export type LoadName = "hello_world" | "dashboard" | "signin_password" | "totp_step_http" | "signin_full";
+export type LoadName = "hello_world" | "dashboard" | "forward_auth" | "signin_password" | "totp_step_http" | "signin_full";
 
 export interface MeasuredLoad extends LoadResult {
   /** Cores the server process kept busy (CPU seconds / wall seconds), main thread and threadpool together. */
@@ -78,6 +81,7 @@ export function checkGoals(report: Report): Goal[] {
   for (const run of report.runs) {
     goals.push({ text: "signin_ratio ≥ 0.90", database: run.database, value: run.signin_ratio.toFixed(2), met: run.signin_ratio >= 0.9 });
     goals.push({ text: "dashboard_ratio ≥ 0.50", database: run.database, value: run.dashboard_ratio.toFixed(2), met: run.dashboard_ratio >= 0.5 });
+    if (run.forward_auth_ratio !== undefined) goals.push({ text: "forward_auth_ratio ≥ 0.50", database: run.database, value: run.forward_auth_ratio.toFixed(2), met: run.forward_auth_ratio >= 0.5 });
     goals.push({ text: "rss_load_mb < 250", database: run.database, value: fmt(run.rss_load_mb), met: run.rss_load_mb < 250 });
     goals.push({ text: "cold_start_ms < 1,500", database: run.database, value: fmt(run.cold_start_ms), met: run.cold_start_ms < 1500 });
   }
@@ -107,6 +111,7 @@ export function writeReport(report: Report, jsonPath: string, markdownPath: stri
 const LOAD_LABELS: Record<LoadName, string> = {
   hello_world: "(d) bare Fastify hello-world `GET /`",
   dashboard: "(e) dashboard `GET /` with a full session",
+  forward_auth: "forward auth `GET /auth/forward` with a full session (issue 17)",
   signin_password: "(b) password step `POST /login`",
   totp_step_http: "(f) TOTP step `POST /two-factor/verify`",
   signin_full: "(c) whole sign-in (password + TOTP code)",
@@ -149,6 +154,8 @@ ${row("(c) whole sign-ins a second (`signin_full_per_s`)", (r) => fmt(r.signin_f
 ${row("(d) hello-world requests a second (`hello_world_per_s`)", (r) => fmt(r.hello_world_per_s))}
 ${row("(e) dashboard requests a second (`dashboard_per_s`)", (r) => fmt(r.dashboard_per_s))}
 ${row("**e / d** (`dashboard_ratio`)", (r) => `**${r.dashboard_ratio.toFixed(2)}**`)}
+${row("forward-auth answers a second (`forward_auth_per_s`)", (r) => (r.forward_auth_per_s === undefined ? "—" : fmt(r.forward_auth_per_s)))}
+${row("**forward auth / d** (`forward_auth_ratio`)", (r) => (r.forward_auth_ratio === undefined ? "—" : `**${r.forward_auth_ratio.toFixed(2)}**`))}
 ${row("(f) TOTP verifications a second, one core, in-process (`totp_verify_per_s`)", (r) => fmt(r.totp_verify_per_s))}
 ${row("(f) TOTP steps a second over HTTP (whole `POST /two-factor/verify`)", (_r, d) => fmt(d.totpStepHttpPerSecond))}
 ${row("b / a per CPU second (server CPU vs argon2id CPU)", (_r, d) => (d.signinRatioPerCpu === null ? "?" : d.signinRatioPerCpu.toFixed(2)))}

@@ -17,7 +17,7 @@ import { BUSY_FRACTION, cpuBusyFraction, describeMachine } from "./machine.ts";
 import type { Argon2Result, MicroResult } from "./micro.ts";
 import { buildProduction, type ServerProcess, startGatehouse, startHelloWorld } from "./processes.ts";
 import { checkGoals, type LoadName, type MeasuredLoad, type Report, type RunDetails, type RunFigures, round, writeReport } from "./report.ts";
-import { type BenchDatabase, clientAddress, postgresBenchDatabase, sqliteBenchDatabase } from "./seed.ts";
+import { BENCH_APP_HOST, type BenchDatabase, clientAddress, postgresBenchDatabase, sqliteBenchDatabase } from "./seed.ts";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 /** Seconds of each measured load and of the warm-up before it (BENCH_DURATION_S shortens a trial run). */
@@ -150,6 +150,19 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
     await getLoad({ ...dashboard, durationS: WARMUP_S });
     record("dashboard", await measure(server, () => getLoad({ ...dashboard, durationS: LOAD_S })));
 
+    // Forward auth as a reverse proxy asks it before every request to a protected app: the browser's
+    // session cookie and the proxy's X-Forwarded-* headers; a 200 (with Remote-User) counts.
+    const forwardedFor = (client: number) => ({
+      cookie: `gatehouse_session=${seeded.dashboardTokens[client % seeded.dashboardTokens.length]}`,
+      "x-forwarded-for": clientAddress(client),
+      "x-forwarded-proto": "https",
+      "x-forwarded-host": BENCH_APP_HOST,
+      "x-forwarded-uri": "/reports/2026/summary.pdf",
+    });
+    const forwardAuth = { baseUrl: server.baseUrl, path: "/auth/forward", connections: GET_CONNECTIONS, headersFor: forwardedFor };
+    await getLoad({ ...forwardAuth, durationS: WARMUP_S });
+    record("forward_auth", await measure(server, () => getLoad({ ...forwardAuth, durationS: LOAD_S })));
+
     // (a) on both sides of (b): argon2id alone on every core just before and just after the password
     // step through HTTP, and (a) is their mean, so a shared machine drifting meanwhile skews both alike.
     const argon2Now = () => runMicro<Argon2Result>(["argon2", String(micro.argon2Concurrency)]);
@@ -196,6 +209,8 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
       rss_idle_mb: round(rssIdle, 1),
       rss_load_mb: round(rssLoad, 1),
       cold_start_ms: round(server.coldStartMs, 0),
+      forward_auth_per_s: round(loads.forward_auth!.perSecond, 1),
+      forward_auth_ratio: round(loads.forward_auth!.perSecond / hello.perSecond, 3),
       database: database.dialect,
     };
     const errors = logErrors(logPath);

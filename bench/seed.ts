@@ -1,7 +1,8 @@
 /**
  * A fresh database for one benchmark run, filled through the domain functions before the server starts:
  * users, their authenticator apps (enrolled and activated as the set-up page does), pending sessions
- * for the TOTP-step load and full sessions for the dashboard load.
+ * for the TOTP-step load and full sessions for the dashboard load, and the reverse-proxied app the
+ * forward-auth load asks about.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import pg from "pg";
 import { systemClock } from "../src/clock.ts";
 import { hash } from "@node-rs/argon2";
 import { ARGON2ID_OPTIONS, hashPassword } from "../src/auth/password.ts";
+import { createApp } from "../src/auth/apps.ts";
 import { activateFactor, startTotpSetup } from "../src/auth/second-factor.ts";
 import { createSession, deleteSession } from "../src/auth/session.ts";
 import { insertUser, prepareUser } from "../src/auth/user.ts";
@@ -19,6 +21,8 @@ import { type Database, openDatabase } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrator.ts";
 
 export const BENCH_PASSWORD = "bench: correct horse battery staple";
+/** The host of the app behind the simulated reverse proxy (forward auth); header values only, never connected to. */
+export const BENCH_APP_HOST = "files.bench.test";
 const META = { ip: "127.0.0.1", userAgent: "gatehouse-bench seed" };
 
 export interface BenchUser {
@@ -142,6 +146,8 @@ async function seedUsers(database: Database, secretKey: string, counts: { signIn
     const { token } = await createSession(db, deps, user.id, { stage: "full", meta: META, secondFactorAt: deps.clock.nowMs() });
     return token;
   });
+  const app = await createApp(db, deps, { name: "Bench files", url: `https://${BENCH_APP_HOST}/`, method: "proxy" });
+  if (!app.ok) throw new Error(`bench app: ${app.error}`);
   return { signInUsers: signInUsers.map(({ email, secret, address }) => ({ email, secret, address })), pendingSessions, dashboardTokens };
 }
 

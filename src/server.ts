@@ -13,6 +13,10 @@ import { sendMessagePage } from "./http/render.ts";
 import { createMetrics, registerMetrics } from "./http/metrics.ts";
 import { OneLinePerRequest, registerRequestId, requestIdGenerator, requestLogSerializers } from "./http/request-log.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
+import { oidcInteractionRoutes } from "./features/oidc/interaction.routes.ts";
+import { mountOidcProvider } from "./features/oidc/mount.ts";
+import { forwardAuthRoutes } from "./features/forward-auth/forward-auth.routes.ts";
+import { appsRoutes } from "./features/apps/apps.routes.ts";
 import { adminRoutes } from "./features/support-console/search.routes.ts";
 import { adminResetRoutes } from "./features/support-console/reset.routes.ts";
 import { adminUserRoutes } from "./features/support-console/users.routes.ts";
@@ -61,6 +65,8 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
   await registerRequestRateLimit(app, config, deps.redis ?? null);
   registerSecurityHeaders(app, config);
+  // Single sign-on: the provider's endpoints answer before the CSRF check and the session guard.
+  const oidcProvider = await mountOidcProvider(app, deps);
   await registerCsrf(app, config);
   registerAuthGuard(app, deps, secondFactorHome);
   registerEmptyFormCheck(app, (request, reply, message) => sendMessagePage(request, reply, config, { code: 400, heading: HTTP_MESSAGES.badRequestHeading, message }));
@@ -93,6 +99,9 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes(deps));
   await app.register(adminResetRoutes(deps));
   await app.register(adminUserRoutes(deps));
+  await app.register(oidcInteractionRoutes(deps, oidcProvider));
+  await app.register(forwardAuthRoutes(deps));
+  await app.register(appsRoutes(deps));
   if (!config.production && deps.outbox) await app.register(devOutboxRoutes(deps.outbox));
   return app;
 }

@@ -35,7 +35,13 @@ export type AuditEventType =
   | "fallback.removed"
   | "session.revoked"
   | "session.revoked_others"
-  | "signout";
+  | "signout"
+  | "app.created"
+  | "app.updated"
+  | "app.removed"
+  | "app.secret_replaced"
+  | "app.signed_in"
+  | "app.reauthentication_requested";
 
 export interface AuditInput {
   type: AuditEventType;

@@ -25,7 +25,7 @@ export async function completeSecondFactor(
   const now = deps.clock.nowMs();
   return db.transaction().execute(async (trx) => {
     if (options.activate && !(await activateFactor(trx, options.activate.factor, now, options.activate.totpStep))) return null;
-    const promoted = await promoteToFullSession(trx, deps, pending, meta, options.flash ?? null);
+    const promoted = await promoteToFullSession(trx, deps, pending, meta, options.flash ?? null, options.method);
     if (!promoted) return null;
     await trx
       .updateTable("users")

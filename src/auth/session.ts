@@ -39,6 +39,10 @@ export interface NewSession {
   meta: SessionMeta;
   secondFactorAt?: number | null;
   flash?: string | null;
+  /** A full session: when its password was verified and the factor that completed it (amr, auth_time). */
+  passwordVerifiedAt?: number | null;
+  secondFactorKind?: SecondFactorKind | null;
+  returnTo?: string | null;
 }
 
 /** The token goes to the cookie; only its SHA-256 is stored, so a database leak yields no sessions. */
@@ -58,6 +62,9 @@ export async function createSession(db: Kysely<DB>, deps: SessionDeps, userId: s
     code_attempts: 0,
     flash: options.flash ?? null,
     handle: newId(deps.random),
+    password_verified_at: options.passwordVerifiedAt ?? null,
+    second_factor_kind: options.secondFactorKind ?? null,
+    return_to: options.returnTo ?? null,
   };
   await db.insertInto("sessions").values(session).execute();
   return { token, session };
@@ -110,6 +117,8 @@ export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: 
 
 /**
  * Ends the pending session and issues a new token for a full one (no session fixation, OWASP ASVS 3.2.1).
+ * The full session remembers when the password was verified (the pending session's start), which
+ * factor completed the sign-in, and where the browser continues.
  * The delete is the compare-and-set: of concurrent promotions of one pending session exactly one wins;
  * the others get null. Run it inside the transaction that records what the second factor proved.
  */
@@ -119,10 +128,19 @@ export async function promoteToFullSession(
   pending: Session,
   meta: SessionMeta,
   flash: string | null = null,
+  factor: SecondFactorKind | null = null,
 ): Promise<{ token: string; session: Session } | null> {
   const deleted = await trx.deleteFrom("sessions").where("id", "=", pending.id).where("stage", "=", "pending").executeTakeFirst();
   if (Number(deleted.numDeletedRows) !== 1) return null;
-  return createSession(trx, deps, pending.user_id, { stage: "full", meta, secondFactorAt: deps.clock.nowMs(), flash });
+  return createSession(trx, deps, pending.user_id, {
+    stage: "full",
+    meta,
+    secondFactorAt: deps.clock.nowMs(),
+    flash,
+    passwordVerifiedAt: pending.created_at,
+    secondFactorKind: factor,
+    returnTo: pending.return_to,
+  });
 }
 
 /** Reads and clears the one-time confirmation of a session. */

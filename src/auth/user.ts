@@ -31,6 +31,11 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
+/** Support agents and administrators: the roles that reach the support console. */
+export function isStaffRole(role: Role): boolean {
+  return role === "support" || role === "admin";
+}
+
 /** Validates everything and hashes the password: the row to insert, or why there is none. */
 export async function prepareUser(deps: CoreDeps, input: NewUserInput): Promise<CreateUserResult> {
   const email = parseEmail(input.email);

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerApps } from "./commands/apps.ts";
 import { registerKeys } from "./commands/keys.ts";
 import { registerMigrate } from "./commands/migrate.ts";
 import { registerServe } from "./commands/serve.ts";
@@ -15,6 +16,7 @@ registerServe(program);
 registerMigrate(program);
 registerUsers(program);
 registerKeys(program);
+registerApps(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,8 +7,10 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly publicUrl: URL;
-  /** Cookies are Secure and `__Host-` prefixed when PUBLIC_URL is https. */
+  /** Cookies are Secure and `__Host-` prefixed when PUBLIC_URL is https (`__Secure-` with COOKIE_DOMAIN). */
   readonly secureCookies: boolean;
+  /** COOKIE_DOMAIN: the session cookie's Domain, so forward auth sees it on the apps' hosts; null = this host only. */
+  readonly cookieDomain: string | null;
   readonly database: DatabaseTarget;
   /** Versioned AES-256 keys; the last one encrypts, all of them decrypt. */
   readonly secretKeys: readonly { id: string; key: Buffer }[];
@@ -151,6 +153,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     host: env.HOST?.trim() || "localhost",
     publicUrl,
     secureCookies: publicUrl.protocol === "https:",
+    cookieDomain: parseCookieDomain(env.COOKIE_DOMAIN, publicUrl),
     database,
     secretKeys: Object.freeze(parseSecretKeys(secretText)),
     portalName,
@@ -175,4 +178,20 @@ function parseCountries(value: string | undefined): readonly string[] | null {
   const bad = codes.find((code) => !isSupportedCountry(code));
   if (bad) throw new ConfigError("SMS_ALLOWED_COUNTRIES", `"${bad}" is not an ISO 3166 country code (e.g. GB,IE,US)`);
   return Object.freeze(codes);
+}
+
+/**
+ * COOKIE_DOMAIN, e.g. `example.com`: a registrable host name (no scheme, port or path) that PUBLIC_URL's
+ * host is or lies under — a browser ignores a Set-Cookie whose Domain does not domain-match the host
+ * that sets it (RFC 6265 §5.3 step 6).
+ */
+export function parseCookieDomain(value: string | undefined, publicUrl: URL): string | null {
+  const text = value?.trim().toLowerCase().replace(/^\./, "");
+  if (!text) return null;
+  if (text.length > 253 || !/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(text) || text.split(".").some((label) => !label || label.startsWith("-") || label.endsWith("-"))) {
+    throw new ConfigError("COOKIE_DOMAIN", "must be a domain name such as example.com (no scheme, port or path)");
+  }
+  const host = publicUrl.hostname.toLowerCase();
+  if (host !== text && !host.endsWith(`.${text}`)) throw new ConfigError("COOKIE_DOMAIN", `must be PUBLIC_URL's host (${host}) or a parent domain of it`);
+  return text;
 }

@@ -31,8 +31,18 @@ const LABELS: Record<string, string> = {
   "fallback.added": "Fallback phone added",
   "fallback.changed": "Fallback phone changed",
   "fallback.removed": "Fallback phone removed",
+  "app.created": "App registered",
+  "app.updated": "App changed",
+  "app.removed": "App removed",
+  "app.secret_replaced": "App client secret replaced",
+  "app.reauthentication_requested": "An app asked to sign in again",
 };
 
-export function describeEvent(type: string): string {
+/** `detail` is the event's detail (its JSON text or parsed): an app sign-in names the app. */
+export function describeEvent(type: string, detail?: string | Record<string, unknown> | null): string {
+  if (type === "app.signed_in") {
+    const parsed = typeof detail === "string" ? (JSON.parse(detail) as Record<string, unknown>) : detail;
+    return typeof parsed?.app === "string" ? `Signed in to ${parsed.app}` : "Signed in to an app";
+  }
   return LABELS[type] ?? type;
 }

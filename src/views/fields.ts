@@ -52,11 +52,11 @@ export function selectField(o: Common & { options: readonly Option[]; value?: st
 </div>`;
 }
 
-export function textArea(o: Common & { value?: string; minlength?: number; maxlength?: number; rows?: number }): SafeHtml {
+export function textArea(o: Common & { value?: string; minlength?: number; maxlength?: number; rows?: number; required?: boolean }): SafeHtml {
   const { id, describedBy } = ids(o);
   return html`<div class="field${o.error ? " field-invalid" : ""}">
   <label for="${id}">${o.label}</label>
   ${notes(id, o)}
-  <textarea id="${id}" name="${o.name}" rows="${o.rows ?? 4}"${o.minlength ? html` minlength="${o.minlength}"` : null}${o.maxlength ? html` maxlength="${o.maxlength}"` : null}${describedBy ? html` aria-describedby="${describedBy}"` : null}${o.error ? html` aria-invalid="true"` : null} required>${o.value ?? ""}</textarea>
+  <textarea id="${id}" name="${o.name}" rows="${o.rows ?? 4}"${o.minlength ? html` minlength="${o.minlength}"` : null}${o.maxlength ? html` maxlength="${o.maxlength}"` : null}${describedBy ? html` aria-describedby="${describedBy}"` : null}${o.error ? html` aria-invalid="true"` : null}${o.required === false ? null : html` required`}>${o.value ?? ""}</textarea>
 </div>`;
 }

@@ -5,7 +5,7 @@ export interface PageUser {
   displayName: string;
   /** Only a full session gets the account menu; a pending one gets just "Sign out". */
   full: boolean;
-  /** Support agents and administrators also get "Support console". */
+  /** Support agents and administrators also get "Support console"; administrators "Apps". */
   role: Role;
 }
 
@@ -32,6 +32,7 @@ function header(options: PageOptions): SafeHtml {
     <ul id="user-menu-list" class="user-menu-list" data-menu-list>
       ${user.full ? html`<li><a href="/two-factor">Manage Two-Factor</a></li><li><a href="/account/password">Change password</a></li><li><a href="/account/profile">Profile</a></li><li><a href="/account/sessions">Sessions</a></li>` : null}
       ${user.full && (user.role === "support" || user.role === "admin") ? html`<li><a href="/admin">Support console</a></li>` : null}
+      ${user.full && user.role === "admin" ? html`<li><a href="/admin/apps">Apps</a></li>` : null}
       <li>${signOut}</li>
     </ul>
   </nav>

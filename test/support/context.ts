@@ -53,6 +53,8 @@ export interface ContextOptions {
   logger?: AppDeps["logger"];
   /** A Redis client for the shared per-IP post limit (tests turn the limit on with env RATE_LIMIT_POSTS_PER_MINUTE). */
   redis?: Redis;
+  /** Listen on this port (e.g. one freePort() found, to make PUBLIC_URL the server's real address); default any. */
+  port?: number;
 }
 
 /** A fresh database, the real server on 127.0.0.1, a fake clock and the development outbox. */
@@ -87,7 +89,7 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
     auditListener: metrics.auditListener,
   };
   const app = await buildServer(deps);
-  await app.listen({ port: 0, host: "127.0.0.1" });
+  await app.listen({ port: options.port ?? 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (!address || typeof address === "string") throw new Error("server did not bind a TCP port");
   const baseUrl = `http://127.0.0.1:${address.port}`;

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import { appsUsableBy } from "../../auth/apps-access.ts";
+import { listApps } from "../../auth/apps.ts";
 import { listAuditEventsFor } from "../../auth/audit.ts";
 import { maskPhone } from "../../auth/phone.ts";
 import { takeFlash } from "../../auth/session.ts";
@@ -13,12 +15,12 @@ export function dashboardRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
     app.get("/", async (request, reply) => {
       const { user, session, activeMethod } = proven(request, "full");
-      const [flash, events] = await Promise.all([takeFlash(db, session), listAuditEventsFor(db, user.id, 10)]);
+      const [flash, events, apps] = await Promise.all([takeFlash(db, session), listAuditEventsFor(db, user.id, 10), listApps(db)]);
       const method = !activeMethod ? null : activeMethod.kind === "totp" ? { kind: "totp" as const } : { kind: "sms" as const, maskedPhone: maskPhone(activeMethod.phoneE164!) };
       return sendPage(request, reply, deps.config, {
         title: M.title,
         status: flash,
-        body: () => dashboardBody({ displayName: user.display_name, method, fallbackPhone: user.fallback_phone_e164 ? maskPhone(user.fallback_phone_e164) : null, previousSignInAt: user.previous_sign_in_at, activity: events.map((e) => ({ type: e.type, atMs: e.at, ip: e.ip, userAgent: e.user_agent })) }),
+        body: () => dashboardBody({ displayName: user.display_name, method, fallbackPhone: user.fallback_phone_e164 ? maskPhone(user.fallback_phone_e164) : null, previousSignInAt: user.previous_sign_in_at, apps: appsUsableBy(apps, user).map((app) => ({ name: app.name, url: app.url })), activity: events.map((e) => ({ type: e.type, atMs: e.at, ip: e.ip, userAgent: e.user_agent, detail: e.detail })) }),
       });
     });
   };

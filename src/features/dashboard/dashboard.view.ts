@@ -8,12 +8,15 @@ export interface DashboardView {
   method: { kind: "totp" } | { kind: "sms"; maskedPhone: string } | null;
   fallbackPhone: string | null;
   previousSignInAt: number | null;
-  activity: { type: string; atMs: number; ip: string | null; userAgent: string | null }[];
+  /** The apps this user may use (none: no section at all). */
+  apps: { name: string; url: string }[];
+  activity: { type: string; atMs: number; ip: string | null; userAgent: string | null; detail?: string | null }[];
 }
 
 export function dashboardBody(o: DashboardView): SafeHtml {
   return html`<h1>Dashboard</h1>
 <p>Welcome, ${o.displayName}.</p>
+${o.apps.length === 0 ? null : yourApps(o.apps)}
 <section aria-labelledby="security-heading" class="card">
   <h2 id="security-heading">Sign-in security</h2>
   <dl class="facts">
@@ -35,10 +38,17 @@ export function dashboardBody(o: DashboardView): SafeHtml {
     <caption class="visually-hidden">Your last ${o.activity.length} security events, newest first</caption>
     <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">From</th></tr></thead>
     <tbody>${o.activity.map(
-      (e) => html`<tr><td><time datetime="${new Date(e.atMs).toISOString()}">${formatUtc(e.atMs)}</time></td><td>${describeEvent(e.type)}</td><td>${e.ip ?? "—"}${e.userAgent ? html`<br><span class="hint" title="${e.userAgent.slice(0, 200)}">${describeDevice(e.userAgent)}</span>` : null}</td></tr>`,
+      (e) => html`<tr><td><time datetime="${new Date(e.atMs).toISOString()}">${formatUtc(e.atMs)}</time></td><td>${describeEvent(e.type, e.detail)}</td><td>${e.ip ?? "—"}${e.userAgent ? html`<br><span class="hint" title="${e.userAgent.slice(0, 200)}">${describeDevice(e.userAgent)}</span>` : null}</td></tr>`,
     )}</tbody>
   </table>`
   }
   <p class="hint">Something you do not recognise? Change your password and your two-factor method, and contact support.</p>
+</section>`;
+}
+
+function yourApps(apps: DashboardView["apps"]): SafeHtml {
+  return html`<section aria-labelledby="apps-heading" class="card">
+  <h2 id="apps-heading">Your apps</h2>
+  <ul class="your-apps">${apps.map((app) => html`<li><a href="${app.url}">${app.name}</a> <span class="hint app-address">${app.url}</span></li>`)}</ul>
 </section>`;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { recordAuditEvent } from "../../auth/audit.ts";
+import { allowedContinuation, saveReturnTo } from "../../auth/return-to.ts";
 import { deleteSession } from "../../auth/session.ts";
 import { signInWithPassword } from "./sign-in.service.ts";
 import { formatUtc } from "../../views/time.ts";
@@ -15,41 +16,47 @@ import { SIGN_IN_MESSAGES as M } from "./sign-in.messages.ts";
 export const SIGN_IN_FAILED = M.failed;
 
 const NOTICES: Record<string, string> = M.notices;
-const loginForm = formSchema({ email: text(), password: text() });
+const loginForm = formSchema({ email: text(), password: text(), next: text().optional() });
 
 export function loginRoutes(deps: AppDeps) {
   const { config, database, clock, random } = deps;
   return async (app: FastifyInstance) => {
     app.get("/login", { config: { access: "public" } }, async (request, reply) => {
-      if (request.auth?.session.stage === "full") return reply.redirect("/", 303);
+      // A flow that needs the browser signed in (an app's sign-in) names where to continue: kept in the
+      // form. `rd` is the name reverse proxies use (forward auth, nginx's error_page redirect).
+      const query = request.query as { next?: unknown; rd?: unknown };
+      const next = await allowedContinuation(database.db, query.next ?? query.rd);
+      if (request.auth?.session.stage === "full") return reply.redirect(next ?? "/", 303);
       const key = String((request.query as { notice?: unknown }).notice ?? "");
       const notice = Object.hasOwn(NOTICES, key) ? NOTICES[key]! : null;
-      return sendPage(request, reply, config, { title: M.title, body: (csrfToken) => loginBody({ csrfToken, notice }) });
+      return sendPage(request, reply, config, { title: M.title, body: (csrfToken) => loginBody({ csrfToken, notice, next }) });
     });
 
     app.post("/login", { config: { access: "public" } }, async (request, reply) => {
       const form = parseForm(loginForm, request.body);
       if (!form.ok) return sendPage(request, reply, config, { title: M.title, code: 400, body: (csrfToken) => loginBody({ csrfToken, error: form.message }) });
       const { email, password } = form.data;
+      const next = await allowedContinuation(database.db, form.data.next);
       if (!email.trim() || !password) {
         return sendPage(request, reply, config, {
           title: M.title,
           code: 400,
-          body: (csrfToken) => loginBody({ csrfToken, email, error: M.missingFields }),
+          body: (csrfToken) => loginBody({ csrfToken, email, next, error: M.missingFields }),
         });
       }
       const meta = requestMeta(request);
       const result = await signInWithPassword(database.db, deps, email, password, meta);
       if (!result.ok && result.reason === "ip_throttled") {
         const message = M.ipThrottled(formatUtc(result.retryAtMs));
-        return sendPage(request, reply, config, { title: M.title, code: 429, body: (csrfToken) => loginBody({ csrfToken, email, error: message }) });
+        return sendPage(request, reply, config, { title: M.title, code: 429, body: (csrfToken) => loginBody({ csrfToken, email, next, error: message }) });
       }
       if (!result.ok) {
-        return sendPage(request, reply, config, { title: M.title, code: 401, body: (csrfToken) => loginBody({ csrfToken, email, error: SIGN_IN_FAILED }) });
+        return sendPage(request, reply, config, { title: M.title, code: 401, body: (csrfToken) => loginBody({ csrfToken, email, next, error: SIGN_IN_FAILED }) });
       }
       // Signing in again replaces whatever session this browser had.
       if (request.auth) await deleteSession(database.db, request.auth.session.id);
       setSessionCookie(reply, config, result.token);
+      if (next) await saveReturnTo(database.db, result.session.id, next);
       await sendSignInCodeOnArrival(request, deps, result.user.id, result.session.id);
       return reply.redirect("/two-factor", 303);
     });

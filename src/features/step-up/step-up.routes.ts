@@ -28,7 +28,7 @@ export function stepUpRoutes(deps: AppDeps) {
   async function page(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, to: StepUpDestination, error: string | null, code = 200) {
     const action = `/two-factor/step-up?${stepUpQueryString(to)}`;
     // Cancelling leads back where the agent came from: a support action is not "changing how you sign in".
-    const purpose = to.then === "admin" ? { purpose: "admin" as const, cancelHref: stepUpReturnPath(to) } : {};
+    const purpose = to.then === "admin" || to.then === "apps" ? { purpose: "admin" as const, cancelHref: stepUpReturnPath(to) } : {};
     if (factor.kind === "totp") return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => stepUpCodeBody({ csrfToken, action, method: "totp", error, ...purpose }) });
     const maskedPhone = maskPhone(factor.phone_e164!);
     const challenge = await findLatestChallenge(db, proven(request, "full").session.id, "step_up");

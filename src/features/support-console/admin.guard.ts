@@ -1,40 +1,20 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { isId } from "../../auth/ids.ts";
 import { findUserById } from "../../auth/user.ts";
-import { isStaffRole } from "./user-admin.service.ts";
 import type { User } from "../../db/schema.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendNotFound } from "../../http/errors.ts";
-import { sendMessagePage } from "../../http/render.ts";
-import { proven } from "../../http/guards/access.ts";
+import { requireAdmin as requireAdminRole } from "../../http/guards/admin.guard.ts";
 import { SUPPORT_CONSOLE_MESSAGES as M } from "./support-console.messages.ts";
 
-/**
- * The support console's doors, run after the auth guard has required a full session (so a second
- * factor was proven). A client gets the same 404 as any unknown address: the console is not revealed.
- */
-export function requireStaff(deps: AppDeps) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    const role = request.auth?.user.role;
-    if (role === undefined || !isStaffRole(role)) return sendNotFound(request, reply, deps.config);
-    return undefined;
-  };
-}
+export { requireStaff } from "../../http/guards/admin.guard.ts";
 
-/** Administrators only; a support agent already knows the console, so they are told why (403). */
+/** Administrators only (users' accounts); a support agent is told why. */
 export function requireAdmin(deps: AppDeps) {
-  const staff = requireStaff(deps);
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    const refused = await staff(request, reply);
-    if (refused !== undefined) return refused;
-    if (proven(request, "full").user.role === "admin") return undefined;
-    return sendMessagePage(request, reply, deps.config, {
-      code: 403,
-      heading: M.adminsOnlyHeading,
-      message: M.adminsOnly,
-      link: { href: "/admin", text: M.backToConsole },
-    });
-  };
+  return requireAdminRole(deps, {
+    message: M.adminsOnly,
+    link: { href: "/admin", text: M.backToConsole },
+  });
 }
 
 /** The user named by the route's :id, or the 404 page (sent) and undefined. */

@@ -20,7 +20,7 @@ export function adminSearchBody(o: AdminSearchView): SafeHtml {
   ${field({ name: "q", label: "Search users", hint: "Email or name, or part of one.", value: o.query, required: false, maxlength: 254, error: o.error, autofocus: o.results === null })}
   <button type="submit" class="button-primary">Search</button>
 </form>
-${o.isAdmin ? html`<p><a href="/admin/users/new" class="button-secondary">Create user</a></p>` : null}
+${o.isAdmin ? html`<nav aria-label="Console" class="console-nav"><a href="/admin/users/new" class="button-secondary">Create user</a> <a href="/admin/apps" class="button-secondary">Apps</a></nav>` : null}
 ${o.results === null ? null : results(o.query, o.results, o.limit)}
 </div>`;
 }

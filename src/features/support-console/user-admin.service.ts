@@ -4,6 +4,7 @@ import type { DB, Role, User } from "../../db/schema.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { createInvitedUser, type InviteResult } from "../../auth/invitation.ts";
 import { deleteUserSessions, type SessionMeta } from "../../auth/session.ts";
+import { isStaffRole } from "../../auth/user.ts";
 
 /** What support agents and administrators may do to other accounts, and the audited changes themselves. */
 
@@ -12,9 +13,6 @@ type Deps = CoreDeps;
 /** Who is acting in the console. */
 export type Agent = Pick<User, "id" | "role">;
 
-export function isStaffRole(role: Role): boolean {
-  return role === "support" || role === "admin";
-}
 
 export type ResetRefusal = "own_account" | "outranked";
 

@@ -80,7 +80,7 @@ function eventsSection(userId: string, events: SecurityEvent[]): SafeHtml {
       ${events.map(
         (e) => html`<tr>
         <td>${timeText(e.at)}</td>
-        <td>${describeEvent(e.type)}${eventNote(e)}</td>
+        <td>${describeEvent(e.type, e.detail)}${eventNote(e)}</td>
         <td>${actorWords(userId, e)}</td>
         <td>${e.ip ?? "—"}</td>
       </tr>`,

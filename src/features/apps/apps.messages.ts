@@ -1,0 +1,35 @@
+import type { AppError } from "../../auth/apps.ts";
+
+/** Every sentence the console's Apps pages show. */
+export const APPS_MESSAGES = {
+  title: "Apps",
+  addTitle: "Add app",
+  intro: "The apps your clients reach through this portal. Each signs users in with OpenID Connect, or sits behind a reverse proxy that asks the portal (forward auth).",
+  none: "No apps yet.",
+  adminsOnly: { message: "Only an administrator can register apps or change who may use them.", link: { href: "/admin", text: "Back to the support console" } },
+  methodWords: { oidc: "OpenID Connect", proxy: "Reverse proxy" } as const,
+  everyone: "Everyone",
+  chosenRoles: "Chosen roles",
+  redirectHint: "OpenID Connect only: the addresses the app may be sent back to after sign-in, one per line.",
+  rolesHint: "When only chosen roles may use the app.",
+  addressHint: "The address a user opens, e.g. https://files.example.com/. For a reverse proxy, the host it protects.",
+  secretOnce: "Copy the client secret now: it is shown only this once. The app needs it with its client ID.",
+  added: (name: string) => `${name} was added.`,
+  saved: (name: string) => `${name} was saved.`,
+  removed: (name: string) => `${name} was removed. Its users can no longer sign in to it through the portal.`,
+  removeQuestion: (name: string) => `Remove ${name}?`,
+  removeWarning: "Its users will no longer be signed in to it through the portal, and its client secret stops working. This cannot be undone.",
+  noSecret: "This app has no client secret (a public client, or a reverse-proxied app).",
+  errors: {
+    invalid_name: { field: "name", message: "Enter a name of 1 to 100 characters." },
+    duplicate_name: { field: "name", message: "Another app already has this name." },
+    invalid_url: { field: "url", message: "Enter an address starting with https:// or http://, without a user name or #." },
+    invalid_redirect_uri: { field: "redirect_uris", message: "Enter each redirect URI as an https:// or http:// address without #, at most 20." },
+    missing_redirect_uri: { field: "redirect_uris", message: "Enter at least one redirect URI for an OpenID Connect app." },
+    invalid_role: { field: "roles", message: "Choose roles from the list." },
+    not_found: { field: "form", message: "This app no longer exists." },
+  } satisfies Record<AppError, { field: string; message: string }>,
+  chooseMethod: "Choose how the app signs users in.",
+  chooseAccess: "Choose who may use the app.",
+  chooseSomeRoles: "Choose at least one role, or Everyone.",
+} as const;
