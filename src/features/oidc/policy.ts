@@ -1,10 +1,9 @@
-import { interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
+import type { KoaContextWithOIDC } from "oidc-provider";
 import { mayUseApp } from "../../auth/apps-access.ts";
 import { findAppByClientId } from "../../auth/apps.ts";
 import type { AppDeps } from "../../deps.ts";
+import type { OidcProviderModule } from "./load-provider.ts";
 import { portalSessionOf } from "./portal-session.ts";
-
-const { Check, base } = interactionPolicy;
 
 /** Why the interaction asks for a fresh password and code rather than finishing with the current sign-in. */
 export const FRESH_SIGN_IN_REASONS: ReadonlySet<string> = new Set(["login_prompt", "max_age"]);
@@ -17,7 +16,7 @@ export const APP_NOT_ALLOWED = "app_not_allowed";
  * The consent prompt stays, but never fires: administrator-registered apps are granted what they ask
  * (see loadExistingGrant in provider-config.ts).
  */
-export function portalInteractionPolicy(deps: AppDeps) {
+export function portalInteractionPolicy(deps: AppDeps, { Check, base }: OidcProviderModule["interactionPolicy"]) {
   const policy = base();
   const login = policy.get("login")!;
   login.checks.remove("max_age");

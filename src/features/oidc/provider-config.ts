@@ -4,6 +4,7 @@ import type { AppDeps } from "../../deps.ts";
 import { ACR_MULTI_FACTOR, findAccount } from "./account.ts";
 import { clientAdapterFor } from "./clients.ts";
 import { createOidcStorage, KyselyOidcAdapter } from "./oidc-storage.adapter.ts";
+import type { OidcProviderModule } from "./load-provider.ts";
 import { portalInteractionPolicy } from "./policy.ts";
 import { logoutSource, postLogoutSuccessSource, renderError } from "./provider-pages.ts";
 import { SIGNING_ALG, type SigningJwk } from "./signing-keys.ts";
@@ -35,7 +36,7 @@ async function loadExistingGrant(ctx: KoaContextWithOIDC) {
   return grant;
 }
 
-export function providerConfiguration(deps: AppDeps, jwks: SigningJwk[]): Configuration {
+export function providerConfiguration(deps: AppDeps, jwks: SigningJwk[], library: OidcProviderModule): Configuration {
   const storage = createOidcStorage(deps.database.db, deps.clock);
   const prefix = "gatehouse_oidc";
   return {
@@ -74,7 +75,7 @@ export function providerConfiguration(deps: AppDeps, jwks: SigningJwk[]): Config
       revocation: { enabled: true },
       userinfo: { enabled: true },
     },
-    interactions: { policy: portalInteractionPolicy(deps), url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
+    interactions: { policy: portalInteractionPolicy(deps, library.interactionPolicy), url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
     routes: {
       authorization: "/oidc/auth",
       token: "/oidc/token",

@@ -1,10 +1,12 @@
 import type { FastifyBaseLogger } from "fastify";
-import Provider, { type KoaContextWithOIDC } from "oidc-provider";
+import type Provider from "oidc-provider";
+import type { KoaContextWithOIDC } from "oidc-provider";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { deleteSession } from "../../auth/session.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sessionCookieName } from "../../http/session-cookie.ts";
 import { compareHashedClientSecrets } from "./clients.ts";
+import { importOidcProvider } from "./load-provider.ts";
 import { mirrorPortalSession, portalSessionOf, portalSessionReader } from "./portal-session.ts";
 import { providerConfiguration } from "./provider-config.ts";
 import { ensureSigningKey, loadSigningJwks } from "./signing-keys.ts";
@@ -22,7 +24,8 @@ interface RequestState {
 export async function createOidcProvider(deps: AppDeps, log: FastifyBaseLogger): Promise<Provider> {
   await ensureSigningKey(deps.database.db, deps);
   const jwks = await loadSigningJwks(deps.database.db, deps);
-  const provider = new Provider(issuerOf(deps), providerConfiguration(deps, jwks));
+  const library = await importOidcProvider(log);
+  const provider = new library.default(issuerOf(deps), providerConfiguration(deps, jwks, library));
   // Behind a TLS-terminating proxy the provider sees https (and secure cookies) from X-Forwarded-Proto.
   provider.proxy = deps.config.trustProxy !== false;
   compareHashedClientSecrets(provider);
