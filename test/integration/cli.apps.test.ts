@@ -7,7 +7,7 @@ import { findAppByName, hashClientSecret } from "../../src/auth/apps.ts";
 import { createKeyring, keyIdOf } from "../../src/crypto/encryption.ts";
 import { cliDatabaseUrl, CLI_SECRET_KEY, expectOneLineFailure, runCli } from "../support/cli.ts";
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from "../support/databases.ts";
-import { ensureSigningKey } from "../../src/features/oidc/signing-keys.ts";
+import { ensureSigningKey } from "../../src/auth/signing-keys.ts";
 import { systemClock } from "../../src/clock.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
 

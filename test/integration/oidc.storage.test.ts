@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createKeyring } from "../../src/crypto/encryption.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
 import { createOidcStorage, KyselyOidcAdapter, pruneExpiredOidcPayloads } from "../../src/features/oidc/oidc-storage.adapter.ts";
-import { ensureSigningKey, loadSigningJwks, RETIRED_KEY_PUBLISHED_MS, rotateSigningKey } from "../../src/features/oidc/signing-keys.ts";
+import { ensureSigningKey, loadSigningJwks, RETIRED_KEY_PUBLISHED_MS, rotateSigningKey } from "../../src/auth/signing-keys.ts";
 import { TEST_SECRET_KEY } from "../support/context.ts";
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from "../support/databases.ts";
 import { FakeClock, MINUTE_MS } from "../support/fake-clock.ts";

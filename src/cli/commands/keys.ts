@@ -3,7 +3,7 @@ import { ROTATION_BATCH_SIZE, rotateSecondFactorSecrets } from "../../auth/key-r
 import { createKeyring } from "../../crypto/encryption.ts";
 import { cryptoRandom } from "../../crypto/random.ts";
 import { migrateToLatest } from "../../db/migrator.ts";
-import { resealSigningKeys, rotateSigningKey } from "../../features/oidc/signing-keys.ts";
+import { resealSigningKeys, rotateSigningKey } from "../../auth/signing-keys.ts";
 import { systemClock } from "../../clock.ts";
 import { CliError } from "../io.ts";
 import { loadCliConfig, openCliDatabase } from "../open.ts";

@@ -7,7 +7,7 @@ import { createOidcStorage, KyselyOidcAdapter } from "./oidc-storage.adapter.ts"
 import type { OidcProviderModule } from "./load-provider.ts";
 import { portalInteractionPolicy } from "./policy.ts";
 import { logoutSource, postLogoutSuccessSource, renderError } from "./provider-pages.ts";
-import { SIGNING_ALG, type SigningJwk } from "./signing-keys.ts";
+import { SIGNING_ALG, type SigningJwk } from "../../auth/signing-keys.ts";
 
 export const INTERACTION_PATH = "/oidc/interaction";
 const HOUR_S = 60 * 60;

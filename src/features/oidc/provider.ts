@@ -9,7 +9,7 @@ import { compareHashedClientSecrets } from "./clients.ts";
 import { importOidcProvider } from "./load-provider.ts";
 import { mirrorPortalSession, portalSessionOf, portalSessionReader } from "./portal-session.ts";
 import { providerConfiguration } from "./provider-config.ts";
-import { ensureSigningKey, loadSigningJwks } from "./signing-keys.ts";
+import { ensureSigningKey, loadSigningJwks } from "../../auth/signing-keys.ts";
 
 /** The issuer is PUBLIC_URL (without a trailing slash, as relying parties compare it exactly). */
 export function issuerOf(deps: AppDeps): string {

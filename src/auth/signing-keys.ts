@@ -1,10 +1,10 @@
 import { generateKeyPairSync, type JsonWebKey } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { Clock } from "../../clock.ts";
-import { DecryptionError, decryptSecret, encryptSecret, type Keyring, keyIdOf } from "../../crypto/encryption.ts";
-import type { RandomSource } from "../../crypto/random.ts";
-import { isUniqueViolation } from "../../db/errors.ts";
-import type { DB } from "../../db/schema.ts";
+import type { Clock } from "../clock.ts";
+import { DecryptionError, decryptSecret, encryptSecret, type Keyring, keyIdOf } from "../crypto/encryption.ts";
+import type { RandomSource } from "../crypto/random.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+import type { DB } from "../db/schema.ts";
 
 /** RS256: the algorithm every OpenID Connect relying party must support (OpenID Connect Core §15.1). */
 export const SIGNING_ALG = "RS256";
