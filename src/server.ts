@@ -33,6 +33,7 @@ import { stepUpRoutes } from "./features/step-up/step-up.routes.ts";
 import { setupSmsRoutes } from "./features/setup/setup-sms.routes.ts";
 import { secondFactorHome, twoFactorRoutes } from "./features/setup/manage.routes.ts";
 import { verifyRoutes } from "./features/second-factor/verify.routes.ts";
+import { recoveryCodeRoutes } from "./features/recovery-codes/recovery-codes.routes.ts";
 import "./http/guards/access.ts";
 
 /** Forms are small; anything bigger is refused with 413 before it is parsed (OWASP ASVS 13.1). */
@@ -82,6 +83,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(verifyRoutes(deps));
   await app.register(stepUpRoutes(deps));
   await app.register(resetRoutes(deps));
+  await app.register(recoveryCodeRoutes(deps));
   await app.register(fallbackRoutes(deps));
   await app.register(firstAdminRoutes(deps));
   await app.register(inviteRoutes(deps));

@@ -35,7 +35,14 @@ export type AuditEventType =
   | "fallback.removed"
   | "session.revoked"
   | "session.revoked_others"
-  | "signout";
+  | "signout"
+  | "recovery_codes.created"
+  | "recovery_code.used"
+  | "remembered_browser.added"
+  | "remembered_browser.forgotten"
+  | "passkey.added"
+  | "passkey.removed"
+  | "passkey.counter_rejected";
 
 export interface AuditInput {
   type: AuditEventType;
@@ -62,6 +69,11 @@ export const NOTIFIED_EVENTS: ReadonlySet<AuditEventType> = new Set<AuditEventTy
   "password.changed",
   "account.locked",
   "user.email_changed",
+  "recovery_codes.created",
+  "recovery_code.used",
+  "passkey.added",
+  "passkey.removed",
+  "passkey.counter_rejected",
 ]);
 
 /** Told of each event once it is written (e.g. to count it for /metrics); must not throw. */

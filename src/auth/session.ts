@@ -3,7 +3,7 @@ import { type Kysely, sql } from "kysely";
 import type { Clock } from "../clock.ts";
 import { sha256Hex } from "../crypto/hash.ts";
 import { generateToken } from "../crypto/random.ts";
-import type { DB, SecondFactorKind, Session, SessionStage, User } from "../db/schema.ts";
+import type { DB, SecondFactorKind, Session, SessionStage, SignInMethod, User } from "../db/schema.ts";
 import { newId } from "./ids.ts";
 
 // NIST SP 800-63B §4.2.3 (AAL2): reauthenticate after 30 minutes of inactivity and at least every 12 hours.
@@ -38,6 +38,7 @@ export interface NewSession {
   stage: SessionStage;
   meta: SessionMeta;
   secondFactorAt?: number | null;
+  secondFactorMethod?: SignInMethod | null;
   flash?: string | null;
 }
 
@@ -58,6 +59,9 @@ export async function createSession(db: Kysely<DB>, deps: SessionDeps, userId: s
     code_attempts: 0,
     flash: options.flash ?? null,
     handle: newId(deps.random),
+    second_factor_method: options.secondFactorMethod ?? null,
+    webauthn_challenge: null,
+    webauthn_challenge_expires_at: null,
   };
   await db.insertInto("sessions").values(session).execute();
   return { token, session };
@@ -118,11 +122,13 @@ export async function promoteToFullSession(
   deps: SessionDeps,
   pending: Session,
   meta: SessionMeta,
-  flash: string | null = null,
+  proof: { method: SignInMethod; flash?: string | null },
 ): Promise<{ token: string; session: Session } | null> {
   const deleted = await trx.deleteFrom("sessions").where("id", "=", pending.id).where("stage", "=", "pending").executeTakeFirst();
   if (Number(deleted.numDeletedRows) !== 1) return null;
-  return createSession(trx, deps, pending.user_id, { stage: "full", meta, secondFactorAt: deps.clock.nowMs(), flash });
+  // A remembered browser proved nothing just now: a change of factors still asks for a fresh code (step-up).
+  const secondFactorAt = proof.method === "remembered" ? null : deps.clock.nowMs();
+  return createSession(trx, deps, pending.user_id, { stage: "full", meta, secondFactorAt, secondFactorMethod: proof.method, flash: proof.flash ?? null });
 }
 
 /** Reads and clears the one-time confirmation of a session. */

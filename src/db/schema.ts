@@ -48,9 +48,19 @@ export interface SessionsTable {
    * column is nullable: SQLite cannot add a NOT NULL column to a table that has rows.
    */
   handle: string;
+  /** How the second factor of this (full) session was proven; null while pending, and for sessions made before 0010. */
+  second_factor_method: SignInMethod | null;
+  /** The one WebAuthn challenge this session has under way (base64url), and until when it may be answered. */
+  webauthn_challenge: string | null;
+  webauthn_challenge_expires_at: EpochMs | null;
 }
 
-export type SecondFactorKind = "totp" | "sms";
+export type SecondFactorKind = "totp" | "sms" | "webauthn";
+/**
+ * What proved the second factor of a session: the method itself, a recovery code, or a remembered
+ * browser (OpenID Connect's amr follows from it: "otp", "sms", "hwk"/"user", "remembered").
+ */
+export type SignInMethod = SecondFactorKind | "recovery_code" | "remembered";
 export type SecondFactorStatus = "pending" | "active";
 
 export interface SecondFactorsTable {
@@ -132,6 +142,47 @@ export interface AuditEventsTable {
   detail: string | null;
 }
 
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  /** argon2id PHC string of the normalized code (NIST SP 800-63B-4 §3.1.2: look-up secrets under 112 bits are salted and hashed). */
+  code_hash: string;
+  created_at: EpochMs;
+  used_at: EpochMs | null;
+}
+
+export interface RememberedBrowsersTable {
+  /** The public half of the cookie `<id>.<secret>`. */
+  id: string;
+  user_id: string;
+  /** SHA-256 (hex) of the cookie's secret half: the secret itself is never stored. */
+  secret_hash: string;
+  created_at: EpochMs;
+  last_used_at: EpochMs;
+  expires_at: EpochMs;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface WebauthnCredentialsTable {
+  id: string;
+  user_id: string;
+  /** The "webauthn" second factor it belongs to. */
+  factor_id: string;
+  /** base64url, as the authenticator made it. */
+  credential_id: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  sign_count: number;
+  /** JSON array of transports ("internal", "usb", …), or null. */
+  transports: string | null;
+  /** 1 when the credential is synced (backed up) between devices, as its authenticator data said: its counter may stay 0. */
+  backed_up: number;
+  name: string;
+  created_at: EpochMs;
+  last_used_at: EpochMs | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -141,6 +192,9 @@ export interface DB {
   sms_challenges: SmsChallengesTable;
   outgoing_mail: OutgoingMailTable;
   throttle_hits: ThrottleHitsTable;
+  recovery_codes: RecoveryCodesTable;
+  remembered_browsers: RememberedBrowsersTable;
+  webauthn_credentials: WebauthnCredentialsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -152,4 +206,7 @@ export type AuditEvent = Selectable<AuditEventsTable>;
 export type SecondFactor = Selectable<SecondFactorsTable>;
 export type SmsChallenge = Selectable<SmsChallengesTable>;
 export type OutgoingMail = Selectable<OutgoingMailTable>;
+export type RecoveryCode = Selectable<RecoveryCodesTable>;
+export type RememberedBrowser = Selectable<RememberedBrowsersTable>;
+export type WebauthnCredential = Selectable<WebauthnCredentialsTable>;
 export type { Generated };

@@ -31,6 +31,13 @@ const LABELS: Record<string, string> = {
   "fallback.added": "Fallback phone added",
   "fallback.changed": "Fallback phone changed",
   "fallback.removed": "Fallback phone removed",
+  "recovery_codes.created": "Recovery codes created",
+  "recovery_code.used": "Signed in with a recovery code",
+  "remembered_browser.added": "Browser remembered",
+  "remembered_browser.forgotten": "Remembered browser forgotten",
+  "passkey.added": "Passkey added",
+  "passkey.removed": "Passkey removed",
+  "passkey.counter_rejected": "Passkey refused: its counter went backwards",
 };
 
 export function describeEvent(type: string): string {

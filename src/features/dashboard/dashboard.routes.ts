@@ -6,18 +6,19 @@ import { dashboardBody } from "./dashboard.view.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendPage } from "../../http/render.ts";
 import { proven } from "../../http/guards/access.ts";
+import { countRecoveryCodes } from "../../auth/recovery-codes.ts";
 
 export function dashboardRoutes(deps: AppDeps) {
   const db = deps.database.db;
   return async (app: FastifyInstance) => {
     app.get("/", async (request, reply) => {
       const { user, session, activeMethod } = proven(request, "full");
-      const [flash, events] = await Promise.all([takeFlash(db, session), listAuditEventsFor(db, user.id, 10)]);
+      const [flash, events, codes] = await Promise.all([takeFlash(db, session), listAuditEventsFor(db, user.id, 10), countRecoveryCodes(db, user.id)]);
       const method = !activeMethod ? null : activeMethod.kind === "totp" ? { kind: "totp" as const } : { kind: "sms" as const, maskedPhone: maskPhone(activeMethod.phoneE164!) };
       return sendPage(request, reply, deps.config, {
         title: "Dashboard",
         status: flash,
-        body: () => dashboardBody({ displayName: user.display_name, method, fallbackPhone: user.fallback_phone_e164 ? maskPhone(user.fallback_phone_e164) : null, previousSignInAt: user.previous_sign_in_at, activity: events.map((e) => ({ type: e.type, atMs: e.at, ip: e.ip, userAgent: e.user_agent })) }),
+        body: () => dashboardBody({ displayName: user.display_name, method, fallbackPhone: user.fallback_phone_e164 ? maskPhone(user.fallback_phone_e164) : null, previousSignInAt: user.previous_sign_in_at, recoveryCodes: codes, activity: events.map((e) => ({ type: e.type, atMs: e.at, ip: e.ip, userAgent: e.user_agent })) }),
       });
     });
   };

@@ -8,6 +8,7 @@ export interface DashboardView {
   method: { kind: "totp" } | { kind: "sms"; maskedPhone: string } | null;
   fallbackPhone: string | null;
   previousSignInAt: number | null;
+  recoveryCodes: { unused: number; total: number };
   activity: { type: string; atMs: number; ip: string | null; userAgent: string | null }[];
 }
 
@@ -21,6 +22,8 @@ export function dashboardBody(o: DashboardView): SafeHtml {
     <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : html`SMS to ${o.method.maskedPhone}`}</dd>
     <dt>Fallback phone</dt>
     <dd>${o.fallbackPhone ?? html`None. <a href="/two-factor">Add a fallback phone</a> so you can reset two-factor sign-in yourself if you lose your device.`}</dd>
+    <dt>Recovery codes</dt>
+    <dd>${recoveryCodesFact(o.recoveryCodes)}</dd>
     <dt>Previous sign-in</dt>
     <dd>${o.previousSignInAt ? html`<time datetime="${new Date(o.previousSignInAt).toISOString()}">${formatUtc(o.previousSignInAt)}</time>` : "This is your first sign-in."}</dd>
   </dl>
@@ -41,4 +44,11 @@ export function dashboardBody(o: DashboardView): SafeHtml {
   }
   <p class="hint">Something you do not recognise? Change your password and your two-factor method, and contact support.</p>
 </section>`;
+}
+
+/** How many recovery codes are left; at two or fewer, a recommendation to make new ones. */
+function recoveryCodesFact(codes: { unused: number; total: number }): SafeHtml | string {
+  if (codes.total === 0) return html`None. <a href="/two-factor">Create recovery codes</a> so you can sign in if you lose your device.`;
+  const left = codes.unused === 1 ? "1 left" : `${codes.unused} left`;
+  return codes.unused <= 2 ? html`${left}. <a href="/two-factor">Create new recovery codes</a> before you run out.` : `${left}.`;
 }

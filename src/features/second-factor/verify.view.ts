@@ -18,3 +18,8 @@ ${formError(o.message)}
   <button type="submit" class="button-primary">Sign in again</button>
 </form>`;
 }
+
+/** Other ways to prove it is you than the method's code (recovery codes). */
+export function otherWaysSection(): SafeHtml {
+  return html`<p class="other-ways"><a href="/two-factor/recovery">Use a recovery code</a></p>`;
+}

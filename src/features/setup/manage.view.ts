@@ -7,6 +7,8 @@ export interface ManageView {
   active: SecondFactorKind | null;
   maskedPhone: string | null;
   maskedFallback: string | null;
+  /** Cards of other features shown after the fallback phone (recovery codes). */
+  extra?: SafeHtml | null;
 }
 
 const METHODS: { kind: SecondFactorKind; name: string; action: string; description: string }[] = [
@@ -44,5 +46,6 @@ ${METHODS.map((m) => {
       : html`<p>None. A fallback phone lets you reset two-factor sign-in yourself if you lose your device.</p>
   ${open("Add fallback phone", "button-primary")}`
   }
-</section>`;
+</section>
+${o.extra ?? null}`;
 }

@@ -16,6 +16,7 @@ import { requestMeta } from "../../http/request-meta.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { parseStepUpQuery, type StepUpDestination, stepUpQueryString, stepUpReturnPath } from "../../http/guards/step-up.guard.ts";
 import { proven } from "../../http/guards/access.ts";
+import { showNewRecoveryCodes } from "../recovery-codes/recovery-codes.routes.ts";
 
 const TITLE = "Confirm it's you";
 
@@ -45,6 +46,8 @@ export function stepUpRoutes(deps: AppDeps) {
   async function proceed(request: FastifyRequest, reply: FastifyReply, to: StepUpDestination) {
     const auth = proven(request, "full");
     if (to.then === "setup-app") await startTotpSetup(db, deps, auth.user.id, auth.session.id);
+    // The codes are shown in this response: they are never stored in a form that could be shown again.
+    if (to.then === "recovery-codes") return showNewRecoveryCodes(request, reply, deps);
     return reply.redirect(stepUpReturnPath(to), 303);
   }
 

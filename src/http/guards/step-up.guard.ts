@@ -5,7 +5,7 @@ import { hasFreshSecondFactor } from "../../auth/step-up.ts";
 import type { AppDeps } from "../../deps.ts";
 
 /** Where to continue once the step-up succeeds (a closed list: never an arbitrary URL). */
-export const STEP_UP_TARGETS = ["manage", "setup-app", "setup-sms", "fallback", "admin", "password"] as const;
+export const STEP_UP_TARGETS = ["manage", "setup-app", "setup-sms", "fallback", "admin", "password", "recovery-codes"] as const;
 export type StepUpTarget = (typeof STEP_UP_TARGETS)[number];
 
 /** A target, and for "admin" the user whose page the agent returns to (an id, never a path). */
@@ -48,6 +48,7 @@ export function stepUpReturnPath(destination: StepUpDestination): string {
     case "password":
       return "/account/password";
     case "manage":
+    case "recovery-codes":
       return "/two-factor";
   }
 }
