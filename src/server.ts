@@ -34,6 +34,7 @@ import { setupSmsRoutes } from "./features/setup/setup-sms.routes.ts";
 import { secondFactorHome, twoFactorRoutes } from "./features/setup/manage.routes.ts";
 import { verifyRoutes } from "./features/second-factor/verify.routes.ts";
 import { recoveryCodeRoutes } from "./features/recovery-codes/recovery-codes.routes.ts";
+import { rememberedBrowserRoutes } from "./features/remembered-browsers/remembered-browsers.routes.ts";
 import "./http/guards/access.ts";
 
 /** Forms are small; anything bigger is refused with 413 before it is parsed (OWASP ASVS 13.1). */
@@ -91,6 +92,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(passwordResetRoutes(deps));
   await app.register(accountRoutes(deps));
   await app.register(sessionRoutes(deps));
+  await app.register(rememberedBrowserRoutes(deps));
   await app.register(adminRoutes(deps));
   await app.register(adminResetRoutes(deps));
   await app.register(adminUserRoutes(deps));

@@ -4,10 +4,14 @@ import type { AppDeps } from "../deps.ts";
 import { requestMeta } from "./request-meta.ts";
 import { setSessionCookie } from "./session-cookie.ts";
 import { proven } from "./guards/access.ts";
+import { rememberBrowser } from "../auth/remembered-browsers.ts";
+import { setRememberCookie } from "./remembered-browser-cookie.ts";
 
 export interface FinishOptions extends CompletionOptions {
   /** What to answer when a concurrent request took the single-use proof (`consume`) first. */
   onTaken?: () => Promise<FastifyReply>;
+  /** "Remember this browser" was checked: the browser gets its cookie (when REMEMBER_BROWSER_DAYS is not 0). */
+  remember?: boolean;
 }
 
 /**
@@ -20,5 +24,10 @@ export async function finishSecondFactor(request: FastifyRequest, reply: Fastify
   if (completed === "taken" && options.onTaken) return options.onTaken();
   if (!completed || completed === "taken") return reply.redirect("/login", 303);
   setSessionCookie(reply, deps.config, completed.token);
+  const days = deps.config.rememberBrowserDays;
+  if (options.remember && days > 0) {
+    const remembered = await rememberBrowser(deps.database.db, deps, { userId: auth.user.id, days, meta: requestMeta(request) });
+    setRememberCookie(reply, deps.config, remembered.cookieValue, remembered.maxAgeSeconds);
+  }
   return reply.redirect("/", 303);
 }

@@ -10,6 +10,8 @@ import { emptyFormSchema, parseForm } from "../../http/forms/form.ts";
 import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { proven } from "../../http/guards/access.ts";
+import { listRememberedBrowsers } from "../../auth/remembered-browsers.ts";
+import { rememberedBrowsersSection } from "../remembered-browsers/remember.view.ts";
 
 const PAGE = "/account/sessions";
 
@@ -24,8 +26,8 @@ export function sessionRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
     app.get(PAGE, async (request, reply) => {
       const { user, session } = proven(request, "full");
-      const [sessions, flash] = await Promise.all([listLiveSessions(db, deps.clock, user.id, session.id), takeFlash(db, session)]);
-      return sendPage(request, reply, config, { title: "Sessions", status: flash, body: (csrfToken) => sessionsBody({ csrfToken, sessions }) });
+      const [sessions, browsers, flash] = await Promise.all([listLiveSessions(db, deps.clock, user.id, session.id), listRememberedBrowsers(db, deps.clock, user.id), takeFlash(db, session)]);
+      return sendPage(request, reply, config, { title: "Sessions", status: flash, body: (csrfToken) => sessionsBody({ csrfToken, sessions, extra: rememberedBrowsersSection({ csrfToken, browsers }) }) });
     });
 
     app.post(`${PAGE}/sign-out-others`, async (request, reply) => {

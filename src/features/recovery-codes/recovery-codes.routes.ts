@@ -6,7 +6,7 @@ import { findRecoveryCode, normalizeRecoveryCode } from "../../auth/recovery-cod
 import { findActiveFactor } from "../../auth/second-factor.ts";
 import type { AppDeps } from "../../deps.ts";
 import { finishSecondFactor } from "../../http/complete-sign-in.ts";
-import { formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { checkbox, formSchema, parseForm, text } from "../../http/forms/form.ts";
 import { proven } from "../../http/guards/access.ts";
 import { requireFreshSecondFactor } from "../../http/guards/step-up.guard.ts";
 import { sendPage } from "../../http/render.ts";
@@ -14,8 +14,9 @@ import { requestMeta } from "../../http/request-meta.ts";
 import { RECOVERY_CODE_MESSAGES } from "./recovery-codes.messages.ts";
 import { createRecoveryCodeSet, takeRecoveryCode } from "./recovery-codes.service.ts";
 import { recoveryCodesShownBody, recoverySignInBody } from "./recovery-codes.view.ts";
+import { rememberCheckbox } from "../remembered-browsers/remember.view.ts";
 
-const recoveryForm = formSchema({ recovery_code: text(64) });
+const recoveryForm = formSchema({ recovery_code: text(64), remember: checkbox() });
 const TITLE = "Use a recovery code";
 
 /** Makes a new set for the full, freshly proven session and shows it once (also where a step-up for it ends). */
@@ -30,7 +31,7 @@ export function recoveryCodeRoutes(deps: AppDeps) {
   const db = deps.database.db;
 
   const page = (request: FastifyRequest, reply: FastifyReply, error: string | null, code = 200) =>
-    sendPage(request, reply, deps.config, { title: TITLE, code, body: (csrfToken) => recoverySignInBody({ csrfToken, error }) });
+    sendPage(request, reply, deps.config, { title: TITLE, code, body: (csrfToken) => recoverySignInBody({ csrfToken, error, remember: rememberCheckbox(deps.config.rememberBrowserDays) }) });
 
   async function refuse(request: FastifyRequest, reply: FastifyReply, message: string, code: number) {
     const { user } = proven(request, "pending");
@@ -70,6 +71,7 @@ export function recoveryCodeRoutes(deps: AppDeps) {
         method: "recovery_code",
         consume: takeRecoveryCode(deps, { userId: user.id, codeId: codeId!, meta }),
         onTaken: () => refuse(request, reply, RECOVERY_CODE_MESSAGES.taken, 409),
+        remember: form.data.remember === "on",
       });
     });
   };

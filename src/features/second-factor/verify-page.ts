@@ -12,6 +12,7 @@ import { proven } from "../../http/guards/access.ts";
 import { countRecoveryCodes } from "../../auth/recovery-codes.ts";
 import { html } from "../../views/html.ts";
 import { otherWaysSection } from "./verify.view.ts";
+import { rememberCheckbox } from "../remembered-browsers/remember.view.ts";
 
 export const VERIFY_TITLE = "Two-Factor Verification";
 
@@ -46,8 +47,9 @@ export async function sendVerifyPage(request: FastifyRequest, reply: FastifyRepl
       error: state.reset?.error ?? null,
       notice: state.reset?.notice ?? null,
     })}`;
+  const remember = rememberCheckbox(deps.config.rememberBrowserDays);
   if (factor.kind === "totp") {
-    return sendPage(request, reply, deps.config, { title: VERIFY_TITLE, code: state.code, body: (csrfToken) => verifyAppBody({ csrfToken, error: state.error, reset: reset(csrfToken), dialogOpen }) });
+    return sendPage(request, reply, deps.config, { title: VERIFY_TITLE, code: state.code, body: (csrfToken) => verifyAppBody({ csrfToken, error: state.error, reset: reset(csrfToken), dialogOpen, remember }) });
   }
   return sendPage(request, reply, deps.config, {
     title: VERIFY_TITLE,
@@ -66,6 +68,7 @@ export async function sendVerifyPage(request: FastifyRequest, reply: FastifyRepl
         error: state.error ?? (signInChallenge || dialogOpen ? null : MESSAGES.smsFailed),
         notice: state.notice ?? null,
         extra: reset(csrfToken),
+        extraFields: remember,
         autofocus: !dialogOpen,
       }),
   });

@@ -3,10 +3,10 @@ import { csrfInput, formError } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
 
 /** Every later sign-in with an authenticator app. */
-export function verifyAppBody(o: { csrfToken: string; error?: string | null; reset: SafeHtml; dialogOpen: boolean }): SafeHtml {
+export function verifyAppBody(o: { csrfToken: string; error?: string | null; reset: SafeHtml; dialogOpen: boolean; remember?: SafeHtml | null }): SafeHtml {
   return html`<h1>Two-Factor Verification</h1>
 <p>Open your authenticator app and enter the code it shows for this portal.</p>
-${codeForm({ action: "/two-factor/verify", csrfToken: o.csrfToken, error: o.error, autofocus: !o.dialogOpen })}
+${codeForm({ action: "/two-factor/verify", csrfToken: o.csrfToken, error: o.error, autofocus: !o.dialogOpen, extraFields: o.remember ?? null })}
 ${o.reset}`;
 }
 

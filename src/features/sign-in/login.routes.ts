@@ -10,6 +10,8 @@ import { formSchema, parseForm, text } from "../../http/forms/form.ts";
 import { sendPage } from "../../http/render.ts";
 import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie.ts";
 import { sendSignInCodeOnArrival } from "../second-factor/verify.routes.ts";
+import { readRememberCookie } from "../../http/remembered-browser-cookie.ts";
+import { completeFromRememberedBrowser } from "./sign-in.service.ts";
 
 export const SIGN_IN_FAILED = "The email or password is not correct.";
 
@@ -53,6 +55,12 @@ export function loginRoutes(deps: AppDeps) {
       }
       // Signing in again replaces whatever session this browser had.
       if (request.auth) await deleteSession(database.db, request.auth.session.id);
+      // A browser this user asked to remember completes the sign-in with the password alone.
+      const remembered = await completeFromRememberedBrowser(database.db, deps, { user: result.user, pending: result.session, cookie: readRememberCookie(request, config), meta });
+      if (remembered) {
+        setSessionCookie(reply, config, remembered.token);
+        return reply.redirect("/", 303);
+      }
       setSessionCookie(reply, config, result.token);
       await sendSignInCodeOnArrival(request, deps, result.user.id, result.session.id);
       return reply.redirect("/two-factor", 303);

@@ -4,6 +4,7 @@ import type { DB, Role, User } from "../../db/schema.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { createInvitedUser, type InviteResult } from "../../auth/invitation.ts";
 import { deleteUserSessions, type SessionMeta } from "../../auth/session.ts";
+import { forgetRememberedBrowsers } from "../../auth/remembered-browsers.ts";
 
 /** What support agents and administrators may do to other accounts, and the audited changes themselves. */
 
@@ -51,6 +52,7 @@ export async function setUserDisabled(db: Kysely<DB>, deps: Deps, change: AdminC
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return "unchanged";
     const endedSessions = change.disabled ? await deleteUserSessions(trx, change.userId) : 0;
+    if (change.disabled) await forgetRememberedBrowsers(trx, change.userId);
     await recordAuditEvent(trx, deps, {
       type: change.disabled ? "user.disabled" : "user.enabled",
       actorUserId: change.agentId,
