@@ -14,7 +14,7 @@ export function dashboardRoutes(deps: AppDeps) {
     app.get("/", async (request, reply) => {
       const { user, session, activeMethod } = proven(request, "full");
       const [flash, events, codes] = await Promise.all([takeFlash(db, session), listAuditEventsFor(db, user.id, 10), countRecoveryCodes(db, user.id)]);
-      const method = !activeMethod ? null : activeMethod.kind === "totp" ? { kind: "totp" as const } : { kind: "sms" as const, maskedPhone: maskPhone(activeMethod.phoneE164!) };
+      const method = !activeMethod ? null : activeMethod.kind === "sms" ? { kind: "sms" as const, maskedPhone: maskPhone(activeMethod.phoneE164!) } : { kind: activeMethod.kind };
       return sendPage(request, reply, deps.config, {
         title: "Dashboard",
         status: flash,

@@ -5,7 +5,7 @@ import { html, type SafeHtml } from "../../views/html.ts";
 
 export interface DashboardView {
   displayName: string;
-  method: { kind: "totp" } | { kind: "sms"; maskedPhone: string } | null;
+  method: { kind: "totp" | "webauthn" } | { kind: "sms"; maskedPhone: string } | null;
   fallbackPhone: string | null;
   previousSignInAt: number | null;
   recoveryCodes: { unused: number; total: number };
@@ -19,7 +19,7 @@ export function dashboardBody(o: DashboardView): SafeHtml {
   <h2 id="security-heading">Sign-in security</h2>
   <dl class="facts">
     <dt>Two-factor method</dt>
-    <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : html`SMS to ${o.method.maskedPhone}`}</dd>
+    <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : "maskedPhone" in o.method ? html`SMS to ${o.method.maskedPhone}` : "Security key or passkey"}</dd>
     <dt>Fallback phone</dt>
     <dd>${o.fallbackPhone ?? html`None. <a href="/two-factor">Add a fallback phone</a> so you can reset two-factor sign-in yourself if you lose your device.`}</dd>
     <dt>Recovery codes</dt>

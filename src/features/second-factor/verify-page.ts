@@ -13,6 +13,7 @@ import { countRecoveryCodes } from "../../auth/recovery-codes.ts";
 import { html } from "../../views/html.ts";
 import { otherWaysSection } from "./verify.view.ts";
 import { rememberCheckbox } from "../remembered-browsers/remember.view.ts";
+import { sendPasskeyVerifyPage } from "../passkeys/passkey-sign-in.routes.ts";
 
 export const VERIFY_TITLE = "Two-Factor Verification";
 
@@ -47,6 +48,7 @@ export async function sendVerifyPage(request: FastifyRequest, reply: FastifyRepl
       error: state.reset?.error ?? null,
       notice: state.reset?.notice ?? null,
     })}`;
+  if (factor.kind === "webauthn") return sendPasskeyVerifyPage(request, reply, deps, { error: state.error, code: state.code, after: reset });
   const remember = rememberCheckbox(deps.config.rememberBrowserDays);
   if (factor.kind === "totp") {
     return sendPage(request, reply, deps.config, { title: VERIFY_TITLE, code: state.code, body: (csrfToken) => verifyAppBody({ csrfToken, error: state.error, reset: reset(csrfToken), dialogOpen, remember }) });

@@ -70,6 +70,15 @@ export function verifyRoutes(deps: AppDeps) {
   };
 }
 
+/** "Two-Factor Verification" again after a refused passkey (the passkey feature answers its own form). */
+export function passkeyVerifyPage(deps: AppDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply, error: string, code: number) => {
+    const factor = await findActiveFactor(deps.database.db, proven(request, "pending").user.id);
+    if (!factor) return reply.redirect("/two-factor/setup", 303);
+    return sendVerifyPage(request, reply, deps, { factor, error, code });
+  };
+}
+
 /** After the password: an SMS user gets a code on arrival at "Two-Factor Verification". */
 export async function sendSignInCodeOnArrival(request: FastifyRequest, deps: AppDeps, userId: string, sessionId: string): Promise<void> {
   const factor = await findActiveFactor(deps.database.db, userId);

@@ -11,6 +11,7 @@ export type FactorChange = "two_factor.setup" | "two_factor.key_replaced" | "two
 export function describeChange(previous: SecondFactor | undefined, next: SecondFactor): FactorChange {
   if (!previous) return "two_factor.setup";
   if (previous.kind !== next.kind) return "two_factor.switched";
+  if (next.kind === "webauthn") return "two_factor.switched";
   return next.kind === "totp" ? "two_factor.key_replaced" : "two_factor.phone_changed";
 }
 
