@@ -20,8 +20,8 @@ const CODE_LENGTH = 10;
 /**
  * argon2id at a lower cost than passwords (4 MiB, t=1 against 19 MiB, t=2): a code has 50 random
  * bits, so the hash need not make guessing a weak secret slow, only make a database dump useless
- * without 2^50 work. Measured on the 2-core development machine: one verification ≈ 4 ms, a sign-in
- * with the last of ten unused codes ≈ 40 ms (test/unit/recovery-codes.test.ts prints it).
+ * without 2^50 work. Measured on the shared, loaded 2-core test machine: one verification 19 ms, so a
+ * try against ten unused codes at most ~190 ms (test/unit/recovery-codes.test.ts prints the figure).
  */
 export const RECOVERY_CODE_ARGON2 = { algorithm: 2 as Algorithm, memoryCost: 4096, timeCost: 1, parallelism: 1 } as const;
 

@@ -1,13 +1,9 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type WebAuthnCredential as LibraryCredential,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  WebAuthnCredential as LibraryCredential,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import type { Kysely } from "kysely";
 import { recordAuditEvent } from "../../auth/audit.ts";
@@ -17,6 +13,9 @@ import { forgetRememberedBrowsers } from "../../auth/remembered-browsers.ts";
 import type { SessionMeta } from "../../auth/session.ts";
 import type { DB, User, WebauthnCredential } from "../../db/schema.ts";
 import { storeChallenge, takeChallenge } from "./passkey-challenge.ts";
+
+/** Loaded on first use: the library (and its ASN.1 and COSE code) costs every CLI command seconds at start-up otherwise. */
+const webauthn = () => import("@simplewebauthn/server");
 
 /** The relying party: PUBLIC_URL's host is the RP ID, its origin the only accepted origin (WebAuthn L2 §5.1.3). */
 export interface RelyingParty {
@@ -38,7 +37,7 @@ export function listPasskeys(db: Kysely<DB>, userId: string): Promise<WebauthnCr
 /** Options for a new credential (attestation "none", user verification preferred); the challenge is kept on the session. */
 export async function registrationOptions(db: Kysely<DB>, deps: CoreDeps, rp: RelyingParty, input: { user: User; sessionId: string }): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const existing = await listPasskeys(db, input.user.id);
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     userName: input.user.email,
@@ -54,7 +53,7 @@ export async function registrationOptions(db: Kysely<DB>, deps: CoreDeps, rp: Re
 
 export async function authenticationOptions(db: Kysely<DB>, deps: CoreDeps, rp: RelyingParty, input: { userId: string; sessionId: string }): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const existing = await listPasskeys(db, input.userId);
-  const options = await generateAuthenticationOptions({ rpID: rp.id, allowCredentials: existing.map((row) => ({ id: row.credential_id, transports: transportsOf(row) })), userVerification: "preferred" });
+  const options = await (await webauthn()).generateAuthenticationOptions({ rpID: rp.id, allowCredentials: existing.map((row) => ({ id: row.credential_id, transports: transportsOf(row) })), userVerification: "preferred" });
   await storeChallenge(db, input.sessionId, options.challenge, deps.clock.nowMs());
   return options;
 }
@@ -73,7 +72,7 @@ export async function addPasskey(db: Kysely<DB>, deps: CoreDeps, rp: RelyingPart
   const response = parseJson<RegistrationResponseJSON>(input.response);
   const challenge = await takeChallenge(db, input.sessionId, deps.clock.nowMs());
   if (!response || !challenge) return false;
-  const verified = await verifyRegistrationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: false }).catch(() => null);
+  const verified = await (await webauthn()).verifyRegistrationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: false }).catch(() => null);
   if (!verified?.verified) return false;
   const { credential, credentialBackedUp } = verified.registrationInfo;
   const now = deps.clock.nowMs();
@@ -118,9 +117,9 @@ export async function checkPasskey(db: Kysely<DB>, deps: CoreDeps, rp: RelyingPa
   const row = await db.selectFrom("webauthn_credentials").selectAll().where("user_id", "=", input.userId).where("credential_id", "=", response.id).executeTakeFirst();
   if (!row) return "refused";
   const credential = { id: row.credential_id, publicKey: Buffer.from(row.public_key, "base64url"), counter: row.backed_up ? 0 : row.sign_count, transports: transportsOf(row) };
-  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+  let verified: Awaited<ReturnType<Awaited<ReturnType<typeof webauthn>>["verifyAuthenticationResponse"]>>;
   try {
-    verified = await verifyAuthenticationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, credential, requireUserVerification: false });
+    verified = await (await webauthn()).verifyAuthenticationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, credential, requireUserVerification: false });
   } catch (error) {
     if (!(error instanceof Error && /counter value/i.test(error.message))) return "refused";
     await recordAuditEvent(db, deps, { type: "passkey.counter_rejected", actorUserId: null, subjectUserId: input.userId, ...input.meta, detail: { name: row.name, stored_counter: row.sign_count } });
