@@ -38,6 +38,12 @@ import { stepUpRoutes } from "./features/step-up/step-up.routes.ts";
 import { setupSmsRoutes } from "./features/setup/setup-sms.routes.ts";
 import { secondFactorHome, twoFactorRoutes } from "./features/setup/manage.routes.ts";
 import { verifyRoutes } from "./features/second-factor/verify.routes.ts";
+import { recoveryCodeRoutes } from "./features/recovery-codes/recovery-codes.routes.ts";
+import { rememberedBrowserRoutes } from "./features/remembered-browsers/remembered-browsers.routes.ts";
+import { passkeySetupRoutes } from "./features/passkeys/passkey-setup.routes.ts";
+import { passkeyManageRoutes } from "./features/passkeys/passkey-manage.routes.ts";
+import { passkeySignInRoutes } from "./features/passkeys/passkey-sign-in.routes.ts";
+import { passkeyVerifyPage } from "./features/second-factor/verify.routes.ts";
 import "./http/guards/access.ts";
 
 /** Forms are small; anything bigger is refused with 413 before it is parsed (OWASP ASVS 13.1). */
@@ -89,6 +95,10 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(verifyRoutes(deps));
   await app.register(stepUpRoutes(deps));
   await app.register(resetRoutes(deps));
+  await app.register(recoveryCodeRoutes(deps));
+  await app.register(passkeySetupRoutes(deps));
+  await app.register(passkeyManageRoutes(deps));
+  await app.register(passkeySignInRoutes(deps, passkeyVerifyPage(deps)));
   await app.register(fallbackRoutes(deps));
   await app.register(firstAdminRoutes(deps));
   await app.register(inviteRoutes(deps));
@@ -96,6 +106,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(passwordResetRoutes(deps));
   await app.register(accountRoutes(deps));
   await app.register(sessionRoutes(deps));
+  await app.register(rememberedBrowserRoutes(deps));
   await app.register(adminRoutes(deps));
   await app.register(adminResetRoutes(deps));
   await app.register(adminUserRoutes(deps));

@@ -41,7 +41,14 @@ export type AuditEventType =
   | "app.removed"
   | "app.secret_replaced"
   | "app.signed_in"
-  | "app.reauthentication_requested";
+  | "app.reauthentication_requested"
+  | "recovery_codes.created"
+  | "recovery_code.used"
+  | "remembered_browser.added"
+  | "remembered_browser.forgotten"
+  | "passkey.added"
+  | "passkey.removed"
+  | "passkey.counter_rejected";
 
 export interface AuditInput {
   type: AuditEventType;
@@ -68,6 +75,11 @@ export const NOTIFIED_EVENTS: ReadonlySet<AuditEventType> = new Set<AuditEventTy
   "password.changed",
   "account.locked",
   "user.email_changed",
+  "recovery_codes.created",
+  "recovery_code.used",
+  "passkey.added",
+  "passkey.removed",
+  "passkey.counter_rejected",
 ]);
 
 /** Told of each event once it is written (e.g. to count it for /metrics); must not throw. */

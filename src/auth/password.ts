@@ -23,6 +23,11 @@ export const ARGON2ID_OPTIONS = {
  */
 const argon2Slots = pLimit(availableParallelism() + 1);
 
+/** Runs an argon2 computation in the same bounded queue as passwords (recovery codes share the cores). */
+export function inArgon2Slot<T>(work: () => Promise<T>): Promise<T> {
+  return argon2Slots(work);
+}
+
 /** argon2id computations running and waiting (for tests and operators' curiosity). */
 export function argon2Load(): { running: number; waiting: number; slots: number } {
   return { running: argon2Slots.activeCount, waiting: argon2Slots.pendingCount, slots: argon2Slots.concurrency };

@@ -42,7 +42,7 @@ export async function hasExpiredPendingFactor(db: Kysely<DB>, clock: Clock, sess
 }
 
 /** One set-up at a time per session: starting one discards any other this session had. */
-async function insertPendingFactor(db: Kysely<DB>, deps: FactorDeps, factor: Omit<SecondFactor, "status" | "created_at" | "expires_at" | "verified_at" | "totp_last_step">): Promise<SecondFactor> {
+async function insertPendingFactor(db: Kysely<DB>, deps: CoreDeps, factor: Omit<SecondFactor, "status" | "created_at" | "expires_at" | "verified_at" | "totp_last_step">): Promise<SecondFactor> {
   const now = deps.clock.nowMs();
   const row: SecondFactor = { ...factor, status: "pending", created_at: now, expires_at: now + SETUP_TTL_MS, verified_at: null, totp_last_step: null };
   await db.transaction().execute(async (trx) => {
@@ -69,6 +69,11 @@ export async function startTotpSetup(db: Kysely<DB>, deps: FactorDeps, userId: s
 
 export async function startSmsSetup(db: Kysely<DB>, deps: FactorDeps, userId: string, sessionId: string, phoneE164: string): Promise<SecondFactor> {
   return insertPendingFactor(db, deps, { id: newId(deps.random), user_id: userId, kind: "sms", session_id: sessionId, totp_secret_enc: null, phone_e164: phoneE164 });
+}
+
+/** A passkey set-up: the factor row waits for its first credential (webauthn_credentials) to be verified. */
+export async function startWebauthnSetup(db: Kysely<DB>, deps: FactorDeps | CoreDeps, userId: string, sessionId: string): Promise<SecondFactor> {
+  return insertPendingFactor(db, deps, { id: newId(deps.random), user_id: userId, kind: "webauthn", session_id: sessionId, totp_secret_enc: null, phone_e164: null });
 }
 
 export function readTotpSecret(keyring: Keyring, factor: SecondFactor): Buffer {

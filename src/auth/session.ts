@@ -3,7 +3,7 @@ import { type Kysely, sql } from "kysely";
 import type { Clock } from "../clock.ts";
 import { sha256Hex } from "../crypto/hash.ts";
 import { generateToken } from "../crypto/random.ts";
-import type { DB, SecondFactorKind, Session, SessionStage, User } from "../db/schema.ts";
+import type { DB, SecondFactorKind, Session, SessionStage, SignInMethod, User } from "../db/schema.ts";
 import { newId } from "./ids.ts";
 
 // NIST SP 800-63B §4.2.3 (AAL2): reauthenticate after 30 minutes of inactivity and at least every 12 hours.
@@ -38,10 +38,10 @@ export interface NewSession {
   stage: SessionStage;
   meta: SessionMeta;
   secondFactorAt?: number | null;
+  secondFactorMethod?: SignInMethod | null;
   flash?: string | null;
-  /** A full session: when its password was verified and the factor that completed it (amr, auth_time). */
+  /** A full session: when its password was verified (the ID token's auth_time; its amr comes from secondFactorMethod). */
   passwordVerifiedAt?: number | null;
-  secondFactorKind?: SecondFactorKind | null;
   returnTo?: string | null;
 }
 
@@ -63,8 +63,10 @@ export async function createSession(db: Kysely<DB>, deps: SessionDeps, userId: s
     flash: options.flash ?? null,
     handle: newId(deps.random),
     password_verified_at: options.passwordVerifiedAt ?? null,
-    second_factor_kind: options.secondFactorKind ?? null,
     return_to: options.returnTo ?? null,
+    second_factor_method: options.secondFactorMethod ?? null,
+    webauthn_challenge: null,
+    webauthn_challenge_expires_at: null,
   };
   await db.insertInto("sessions").values(session).execute();
   return { token, session };
@@ -127,18 +129,19 @@ export async function promoteToFullSession(
   deps: SessionDeps,
   pending: Session,
   meta: SessionMeta,
-  flash: string | null = null,
-  factor: SecondFactorKind | null = null,
+  proof: { method: SignInMethod; flash?: string | null },
 ): Promise<{ token: string; session: Session } | null> {
   const deleted = await trx.deleteFrom("sessions").where("id", "=", pending.id).where("stage", "=", "pending").executeTakeFirst();
   if (Number(deleted.numDeletedRows) !== 1) return null;
+  // A remembered browser proved nothing just now: a change of factors still asks for a fresh code (step-up).
+  const secondFactorAt = proof.method === "remembered" ? null : deps.clock.nowMs();
   return createSession(trx, deps, pending.user_id, {
     stage: "full",
     meta,
-    secondFactorAt: deps.clock.nowMs(),
-    flash,
+    secondFactorAt,
+    secondFactorMethod: proof.method,
+    flash: proof.flash ?? null,
     passwordVerifiedAt: pending.created_at,
-    secondFactorKind: factor,
     returnTo: pending.return_to,
   });
 }

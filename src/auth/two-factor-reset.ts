@@ -2,6 +2,8 @@ import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
+import { deleteRecoveryCodes } from "./recovery-codes.ts";
+import { forgetRememberedBrowsers } from "./remembered-browsers.ts";
 import { deleteUserSessions, type SessionMeta } from "./session.ts";
 
 /** Who reset it: the user with their fallback phone, a support agent in the console, or the CLI. */
@@ -24,6 +26,9 @@ export async function resetTwoFactor(db: Kysely<DB>, deps: CoreDeps, input: Rese
   const { actor } = input;
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("second_factors").where("user_id", "=", input.userId).execute();
+    // The old recovery codes go with the old method: whoever asked for the reset may not be the one holding them.
+    await deleteRecoveryCodes(trx, input.userId);
+    await forgetRememberedBrowsers(trx, input.userId);
     await deleteUserSessions(trx, input.userId, input.keepSessionId ?? undefined);
     // The kept session proved the fallback phone: its earlier wrong codes no longer stand in the way of set-up.
     if (input.keepSessionId) await trx.updateTable("sessions").set({ code_attempts: 0 }).where("id", "=", input.keepSessionId).execute();

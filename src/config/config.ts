@@ -31,6 +31,8 @@ export interface Config {
   readonly redisUrl: string | null;
   /** RATE_LIMIT_POSTS_PER_MINUTE: form posts per client IP per minute; 0 turns the limit off. */
   readonly postsPerMinute: number;
+  /** REMEMBER_BROWSER_DAYS: how long "Remember this browser" lasts; 0 removes the checkbox. */
+  readonly rememberBrowserDays: number;
 }
 
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "postgres"; url: string };
@@ -168,6 +170,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     migrateOnStart: field(env, "MIGRATE_ON_START", bool, "true"),
     redisUrl: field(env, "REDIS_URL", z.union([z.literal(""), z.string().regex(/^rediss?:\/\//, { message: "must start with redis:// or rediss://" })]), "") || null,
     postsPerMinute: field(env, "RATE_LIMIT_POSTS_PER_MINUTE", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }), "600"),
+    // At most a year (our figure): a remembered browser proves the second factor again at least yearly.
+    rememberBrowserDays: field(env, "REMEMBER_BROWSER_DAYS", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }).max(365, { message: "must be at most 365" }), "30"),
   });
 }
 

@@ -1,4 +1,8 @@
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { RecoveryCodesTable, RememberedBrowsersTable, WebauthnCredentialsTable } from "./schema-factors.ts";
+import type { AppsTable, OidcPayloadsTable, OidcSigningKeysTable } from "./schema-sso.ts";
+
+export type { AppSignInMethod, AppsTable } from "./schema-sso.ts";
 
 /** Times are integer milliseconds since the Unix epoch on both SQLite and PostgreSQL (bigint). */
 export type EpochMs = number;
@@ -50,13 +54,21 @@ export interface SessionsTable {
   handle: string;
   /** When this sign-in's password was verified (the ID token's auth_time); null on sessions from before 0009. */
   password_verified_at: EpochMs | null;
-  /** The factor that completed this sign-in (the ID token's amr); null until then. */
-  second_factor_kind: SecondFactorKind | null;
   /** A local path the browser continues to after signing in (src/auth/return-to.ts decides which). */
   return_to: string | null;
+  /** How the second factor of this (full) session was proven (the ID token's amr); null while pending, and for sessions made before 0010. */
+  second_factor_method: SignInMethod | null;
+  /** The one WebAuthn challenge this session has under way (base64url), and until when it may be answered. */
+  webauthn_challenge: string | null;
+  webauthn_challenge_expires_at: EpochMs | null;
 }
 
-export type SecondFactorKind = "totp" | "sms";
+export type SecondFactorKind = "totp" | "sms" | "webauthn";
+/**
+ * What proved the second factor of a session: the method itself, a recovery code, or a remembered
+ * browser (OpenID Connect's amr follows from it: "otp", "sms", "hwk"/"user", "remembered").
+ */
+export type SignInMethod = SecondFactorKind | "recovery_code" | "remembered";
 export type SecondFactorStatus = "pending" | "active";
 
 export interface SecondFactorsTable {
@@ -138,53 +150,6 @@ export interface AuditEventsTable {
   detail: string | null;
 }
 
-export type AppSignInMethod = "oidc" | "proxy";
-
-export interface AppsTable {
-  id: string;
-  name: string;
-  /** Trimmed and lower-cased: names are unique case-insensitively. */
-  name_normalized: string;
-  /** The address a user opens. */
-  url: string;
-  /** The host of `url` (lower-case, with a port when it has one): forward auth finds the app by it. */
-  host: string;
-  method: AppSignInMethod;
-  /** JSON array of roles that may use the app; null: everyone. */
-  allowed_roles: string | null;
-  client_id: string | null;
-  /** SHA-256 (hex) of the client secret; null for public clients and proxied apps. */
-  client_secret_hash: string | null;
-  /** JSON arrays of URIs. */
-  redirect_uris: string | null;
-  post_logout_redirect_uris: string | null;
-  backchannel_logout_uri: string | null;
-  created_at: EpochMs;
-  updated_at: EpochMs;
-}
-
-export interface OidcPayloadsTable {
-  model: string;
-  id: string;
-  /** oidc-provider's payload as JSON. */
-  payload: string;
-  grant_id: string | null;
-  user_code: string | null;
-  uid: string | null;
-  expires_at: EpochMs | null;
-  consumed_at: EpochMs | null;
-}
-
-export interface OidcSigningKeysTable {
-  kid: string;
-  /** 1, 2, 3…: the highest signs. Unique, so two instances starting at once make one first key. */
-  generation: number;
-  alg: string;
-  /** The private JWK as JSON, AES-256-GCM sealed with SECRET_KEY (the kid is the associated data). */
-  private_jwk_enc: string;
-  created_at: EpochMs;
-}
-
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -194,6 +159,9 @@ export interface DB {
   sms_challenges: SmsChallengesTable;
   outgoing_mail: OutgoingMailTable;
   throttle_hits: ThrottleHitsTable;
+  recovery_codes: RecoveryCodesTable;
+  remembered_browsers: RememberedBrowsersTable;
+  webauthn_credentials: WebauthnCredentialsTable;
   apps: AppsTable;
   oidc_payloads: OidcPayloadsTable;
   oidc_signing_keys: OidcSigningKeysTable;
@@ -208,5 +176,8 @@ export type AuditEvent = Selectable<AuditEventsTable>;
 export type SecondFactor = Selectable<SecondFactorsTable>;
 export type SmsChallenge = Selectable<SmsChallengesTable>;
 export type OutgoingMail = Selectable<OutgoingMailTable>;
+export type RecoveryCode = Selectable<RecoveryCodesTable>;
+export type RememberedBrowser = Selectable<RememberedBrowsersTable>;
+export type WebauthnCredential = Selectable<WebauthnCredentialsTable>;
 export type App = Selectable<AppsTable>;
 export type { Generated };

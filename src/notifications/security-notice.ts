@@ -14,6 +14,11 @@ const WHAT_HAPPENED: Partial<Record<AuditEventType, string>> = {
   "account.locked": "Too many wrong passwords or codes were entered for your account, so that sign-in step is paused for 15 minutes.",
   "password.changed": "Your password was changed. Your other sessions were signed out.",
   "user.email_changed": "The e-mail address of your account was changed by an administrator.",
+  "recovery_codes.created": "A new set of recovery codes was created for your account. The codes of any earlier set no longer work.",
+  "recovery_code.used": "One of your recovery codes was used to sign in. It cannot be used again.",
+  "passkey.added": "A passkey or security key was added to your account.",
+  "passkey.removed": "A passkey or security key was removed from your account.",
+  "passkey.counter_rejected": "A sign-in with one of your passkeys was refused because the security key looked copied (its signature counter went backwards). If you did not try to sign in, contact support.",
 };
 
 export interface SecurityNotice {

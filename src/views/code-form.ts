@@ -11,7 +11,7 @@ export interface Deadline {
   nowMs: number;
 }
 
-export function codeForm(o: { action: string; csrfToken: string; error?: string | null; deadline?: Deadline | null; hint?: string | null; autofocus?: boolean }): SafeHtml {
+export function codeForm(o: { action: string; csrfToken: string; error?: string | null; deadline?: Deadline | null; hint?: string | null; autofocus?: boolean; extraFields?: SafeHtml | null }): SafeHtml {
   const described = ["code-hint", o.deadline ? "code-expiry" : null, o.error ? "code-error" : null].filter(Boolean).join(" ");
   return html`<form method="post" action="${o.action}" class="stack code-form" novalidate>
   ${csrfInput(o.csrfToken)}
@@ -22,6 +22,7 @@ export function codeForm(o: { action: string; csrfToken: string; error?: string 
     ${o.error ? html`<p class="error" id="code-error">${o.error}</p>` : null}
     <input id="field-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" aria-describedby="${described}"${o.error ? html` aria-invalid="true"` : null} required${o.autofocus === false ? null : html` autofocus`}>
   </div>
+  ${o.extraFields ?? null}
   <button type="submit" class="button-primary">Verify</button>
 </form>`;
 }

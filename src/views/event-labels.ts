@@ -36,6 +36,13 @@ const LABELS: Record<string, string> = {
   "app.removed": "App removed",
   "app.secret_replaced": "App client secret replaced",
   "app.reauthentication_requested": "An app asked to sign in again",
+  "recovery_codes.created": "Recovery codes created",
+  "recovery_code.used": "Signed in with a recovery code",
+  "remembered_browser.added": "Browser remembered",
+  "remembered_browser.forgotten": "Remembered browser forgotten",
+  "passkey.added": "Passkey added",
+  "passkey.removed": "Passkey removed",
+  "passkey.counter_rejected": "Passkey refused: its counter went backwards",
 };
 
 /** `detail` is the event's detail (its JSON text or parsed): an app sign-in names the app. */

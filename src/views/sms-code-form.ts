@@ -28,12 +28,14 @@ export function smsCodeBody(o: {
   notice?: string | null;
   extra?: SafeHtml | null;
   autofocus?: boolean;
+  /** More fields inside the code form (the "Remember this browser" checkbox). */
+  extraFields?: SafeHtml | null;
 }): SafeHtml {
   const waitSeconds = o.resendAvailableAtMs ? Math.ceil((o.resendAvailableAtMs - o.nowMs) / 1000) : 0;
   return html`<h1>${o.heading}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : null}
 <p>We sent a six-digit code by text message to the phone number ending ${o.maskedPhone.slice(-2)} (${o.maskedPhone}).</p>
-${codeForm({ action: o.verifyAction, csrfToken: o.csrfToken, error: o.error, deadline: o.deadline, autofocus: o.autofocus ?? true })}
+${codeForm({ action: o.verifyAction, csrfToken: o.csrfToken, error: o.error, deadline: o.deadline, autofocus: o.autofocus ?? true, extraFields: o.extraFields ?? null })}
 <form method="post" action="${o.resendAction}" class="resend-form">
   ${csrfInput(o.csrfToken)}
   <button type="submit" class="button-secondary" aria-describedby="resend-hint">Resend code</button>

@@ -57,14 +57,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await db.schema.alterTable("sessions").addColumn("password_verified_at", "bigint").execute();
-  await db.schema.alterTable("sessions").addColumn("second_factor_kind", "text").execute();
   await db.schema.alterTable("sessions").addColumn("return_to", "text").execute();
 }
 
 // biome-ignore lint: see above
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("sessions").dropColumn("return_to").execute();
-  await db.schema.alterTable("sessions").dropColumn("second_factor_kind").execute();
   await db.schema.alterTable("sessions").dropColumn("password_verified_at").execute();
   for (const table of ["oidc_signing_keys", "oidc_payloads", "apps"]) await db.schema.dropTable(table).execute();
 }

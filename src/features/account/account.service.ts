@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { deleteUserSessions, type SessionMeta } from "../../auth/session.ts";
+import { forgetRememberedBrowsers } from "../../auth/remembered-browsers.ts";
 
 type Deps = CoreDeps;
 
@@ -14,6 +15,7 @@ export async function changePassword(db: Kysely<DB>, deps: Deps, input: { userId
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("users").set({ password_hash: input.passwordHash }).where("id", "=", input.userId).execute();
     await deleteUserSessions(trx, input.userId, input.sessionId);
+    await forgetRememberedBrowsers(trx, input.userId);
     await recordAuditEvent(trx, deps, { type: "password.changed", actorUserId: input.userId, subjectUserId: input.userId, ip: input.meta.ip, userAgent: input.meta.userAgent });
   });
 }

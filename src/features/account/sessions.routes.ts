@@ -12,6 +12,8 @@ import { requestMeta } from "../../http/request-meta.ts";
 import { proven } from "../../http/guards/access.ts";
 import { HTTP_MESSAGES } from "../../http/http.messages.ts";
 import { ACCOUNT_MESSAGES as M } from "./account.messages.ts";
+import { listRememberedBrowsers } from "../../auth/remembered-browsers.ts";
+import { rememberedBrowsersSection } from "../remembered-browsers/remember.view.ts";
 
 const PAGE = "/account/sessions";
 
@@ -26,8 +28,8 @@ export function sessionRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
     app.get(PAGE, async (request, reply) => {
       const { user, session } = proven(request, "full");
-      const [sessions, flash] = await Promise.all([listLiveSessions(db, deps.clock, user.id, session.id), takeFlash(db, session)]);
-      return sendPage(request, reply, config, { title: M.sessionsTitle, status: flash, body: (csrfToken) => sessionsBody({ csrfToken, sessions }) });
+      const [sessions, browsers, flash] = await Promise.all([listLiveSessions(db, deps.clock, user.id, session.id), listRememberedBrowsers(db, deps.clock, user.id), takeFlash(db, session)]);
+      return sendPage(request, reply, config, { title: M.sessionsTitle, status: flash, body: (csrfToken) => sessionsBody({ csrfToken, sessions, extra: rememberedBrowsersSection({ csrfToken, browsers }) }) });
     });
 
     app.post(`${PAGE}/sign-out-others`, async (request, reply) => {

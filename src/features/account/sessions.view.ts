@@ -7,6 +7,8 @@ import { formatUtc } from "../../views/time.ts";
 export interface SessionsView {
   csrfToken: string;
   sessions: LiveSession[];
+  /** Shown after the sessions (remembered browsers). */
+  extra?: SafeHtml | null;
 }
 
 /** "Sessions": where the user is signed in, with "Sign out" for each other session and for all of them. */
@@ -29,6 +31,7 @@ ${
 </form>`
     : html`<p>You are signed in on this device only.</p>`
 }
+${o.extra ?? null}
 </div>`;
 }
 

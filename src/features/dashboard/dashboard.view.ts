@@ -5,11 +5,12 @@ import { html, type SafeHtml } from "../../views/html.ts";
 
 export interface DashboardView {
   displayName: string;
-  method: { kind: "totp" } | { kind: "sms"; maskedPhone: string } | null;
+  method: { kind: "totp" | "webauthn" } | { kind: "sms"; maskedPhone: string } | null;
   fallbackPhone: string | null;
   previousSignInAt: number | null;
   /** The apps this user may use (none: no section at all). */
   apps: { name: string; url: string }[];
+  recoveryCodes: { unused: number; total: number };
   activity: { type: string; atMs: number; ip: string | null; userAgent: string | null; detail?: string | null }[];
 }
 
@@ -21,9 +22,11 @@ ${o.apps.length === 0 ? null : yourApps(o.apps)}
   <h2 id="security-heading">Sign-in security</h2>
   <dl class="facts">
     <dt>Two-factor method</dt>
-    <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : html`SMS to ${o.method.maskedPhone}`}</dd>
+    <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : "maskedPhone" in o.method ? html`SMS to ${o.method.maskedPhone}` : "Security key or passkey"}</dd>
     <dt>Fallback phone</dt>
     <dd>${o.fallbackPhone ?? html`None. <a href="/two-factor">Add a fallback phone</a> so you can reset two-factor sign-in yourself if you lose your device.`}</dd>
+    <dt>Recovery codes</dt>
+    <dd>${recoveryCodesFact(o.recoveryCodes)}</dd>
     <dt>Previous sign-in</dt>
     <dd>${o.previousSignInAt ? html`<time datetime="${new Date(o.previousSignInAt).toISOString()}">${formatUtc(o.previousSignInAt)}</time>` : "This is your first sign-in."}</dd>
   </dl>
@@ -51,4 +54,11 @@ function yourApps(apps: DashboardView["apps"]): SafeHtml {
   <h2 id="apps-heading">Your apps</h2>
   <ul class="your-apps">${apps.map((app) => html`<li><a href="${app.url}">${app.name}</a> <span class="hint app-address">${app.url}</span></li>`)}</ul>
 </section>`;
+}
+
+/** How many recovery codes are left; at two or fewer, a recommendation to make new ones. */
+function recoveryCodesFact(codes: { unused: number; total: number }): SafeHtml | string {
+  if (codes.total === 0) return html`None. <a href="/two-factor">Create recovery codes</a> so you can sign in if you lose your device.`;
+  const left = codes.unused === 1 ? "1 left" : `${codes.unused} left`;
+  return codes.unused <= 2 ? html`${left}. <a href="/two-factor">Create new recovery codes</a> before you run out.` : `${left}.`;
 }

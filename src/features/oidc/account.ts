@@ -1,14 +1,22 @@
 import type { Kysely } from "kysely";
 import type { Account, KoaContextWithOIDC } from "oidc-provider";
 import type { ValidSession } from "../../auth/session.ts";
-import type { DB, SecondFactorKind } from "../../db/schema.ts";
+import type { DB, SignInMethod } from "../../db/schema.ts";
 
 /**
- * The ID token's `amr` for each second factor (RFC 8176 §2): `otp` an authenticator app's one-time
- * password, `sms` a code texted to the user, `hwk` (later) a security key or passkey. One table: a new
- * factor kind is one more line here.
+ * The ID token's `amr` for each way a second factor is proven (RFC 8176 §2): `otp` a one-time password
+ * (an authenticator app's code, or a recovery code: a look-up secret), `sms` a code texted to the user,
+ * `hwk` a security key or passkey (a hardware-secured key). A browser the user asked to remember proved
+ * its factor on an earlier sign-in: RFC 8176 has no value for that, so it says `remembered` (RPs ignore
+ * values they do not know, §2) and no factor of its own. One table: a new method is one more line here.
  */
-export const FACTOR_AMR: Readonly<Record<SecondFactorKind, string>> = { totp: "otp", sms: "sms" };
+export const FACTOR_AMR: Readonly<Record<SignInMethod, readonly string[]>> = {
+  totp: ["otp"],
+  sms: ["sms"],
+  webauthn: ["hwk"],
+  recovery_code: ["otp"],
+  remembered: ["remembered"],
+};
 
 /** Every portal sign-in is password plus a second factor: the PAPE multi-factor policy (OpenID PAPE 1.0 §4). */
 export const ACR_MULTI_FACTOR = "http://schemas.openid.net/pape/policies/2007/06/multi-factor";
@@ -27,11 +35,11 @@ export interface PortalLogin {
  */
 export function portalLogin(auth: ValidSession | null): PortalLogin | null {
   const session = auth?.session;
-  if (!auth || !session || session.stage !== "full" || session.password_verified_at === null || session.second_factor_kind === null) return null;
+  if (!auth || !session || session.stage !== "full" || session.password_verified_at === null || session.second_factor_method === null) return null;
   return {
     accountId: auth.user.id,
     loginTs: Math.floor(session.password_verified_at / 1000),
-    amr: ["pwd", "mfa", FACTOR_AMR[session.second_factor_kind]],
+    amr: ["pwd", "mfa", ...FACTOR_AMR[session.second_factor_method]],
     acr: ACR_MULTI_FACTOR,
   };
 }

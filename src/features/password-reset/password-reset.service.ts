@@ -7,6 +7,7 @@ import { clearPasswordFailures } from "../../auth/lockout.ts";
 import { createOneTimeLink, deleteUnusedLinks, inspectOneTimeLink } from "../../auth/one-time-link.ts";
 import { queueMail } from "../../auth/outgoing-mail.ts";
 import { deleteUserSessions, type SessionMeta } from "../../auth/session.ts";
+import { forgetRememberedBrowsers } from "../../auth/remembered-browsers.ts";
 import { hitThrottle } from "../../auth/throttle.ts";
 import { findUserByEmail } from "../../auth/user.ts";
 import { PASSWORD_RESET_MESSAGES as M } from "./password-reset.messages.ts";
@@ -94,6 +95,7 @@ export async function completePasswordReset(db: Kysely<DB>, deps: Deps, input: {
     await deleteUnusedLinks(trx, "password_reset", userId);
     await clearPasswordFailures(trx, userId);
     await deleteUserSessions(trx, userId);
+    await forgetRememberedBrowsers(trx, userId);
     await recordAuditEvent(trx, deps, { type: "password.reset", actorUserId: userId, subjectUserId: userId, ip: input.meta.ip, userAgent: input.meta.userAgent });
     return true;
   });

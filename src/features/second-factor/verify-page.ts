@@ -10,6 +10,11 @@ import { MESSAGES } from "../../views/code-messages.ts";
 import { sendPage } from "../../http/render.ts";
 import { proven } from "../../http/guards/access.ts";
 import { SECOND_FACTOR_MESSAGES } from "./second-factor.messages.ts";
+import { countRecoveryCodes } from "../../auth/recovery-codes.ts";
+import { html } from "../../views/html.ts";
+import { otherWaysSection } from "./verify.view.ts";
+import { rememberCheckbox } from "../remembered-browsers/remember.view.ts";
+import { sendPasskeyVerifyPage } from "../passkeys/passkey-sign-in.routes.ts";
 
 const VERIFY_TITLE = SECOND_FACTOR_MESSAGES.verifyTitle;
 
@@ -28,14 +33,14 @@ export async function sendVerifyPage(request: FastifyRequest, reply: FastifyRepl
   const { factor } = state;
   const db = deps.database.db;
   const nowMs = deps.clock.nowMs();
-  const [signInChallenge, resetChallenge] = await Promise.all([
+  const [signInChallenge, resetChallenge, codes] = await Promise.all([
     factor.kind === "sms" ? findLatestChallenge(db, auth.session.id, "signin") : undefined,
     findLatestChallenge(db, auth.session.id, "reset"),
+    countRecoveryCodes(db, auth.user.id),
   ]);
   const dialogOpen = state.reset?.open ?? false;
   const fallback = auth.user.fallback_phone_e164;
-  const reset = (csrfToken: string) =>
-    resetSection({
+  const reset = (csrfToken: string) => html`${codes.unused > 0 ? otherWaysSection() : null}${resetSection({
       csrfToken,
       open: dialogOpen,
       maskedFallback: fallback ? maskPhone(fallback) : null,
@@ -43,9 +48,11 @@ export async function sendVerifyPage(request: FastifyRequest, reply: FastifyRepl
       codeDeadline: resetChallenge && resetChallenge.expires_at > nowMs ? { atMs: resetChallenge.expires_at, nowMs } : null,
       error: state.reset?.error ?? null,
       notice: state.reset?.notice ?? null,
-    });
+    })}`;
+  if (factor.kind === "webauthn") return sendPasskeyVerifyPage(request, reply, deps, { error: state.error, code: state.code, after: reset });
+  const remember = rememberCheckbox(deps.config.rememberBrowserDays);
   if (factor.kind === "totp") {
-    return sendPage(request, reply, deps.config, { title: VERIFY_TITLE, code: state.code, body: (csrfToken) => verifyAppBody({ csrfToken, error: state.error, reset: reset(csrfToken), dialogOpen }) });
+    return sendPage(request, reply, deps.config, { title: VERIFY_TITLE, code: state.code, body: (csrfToken) => verifyAppBody({ csrfToken, error: state.error, reset: reset(csrfToken), dialogOpen, remember }) });
   }
   return sendPage(request, reply, deps.config, {
     title: VERIFY_TITLE,
@@ -64,6 +71,7 @@ export async function sendVerifyPage(request: FastifyRequest, reply: FastifyRepl
         error: state.error ?? (signInChallenge || dialogOpen ? null : MESSAGES.smsFailed),
         notice: state.notice ?? null,
         extra: reset(csrfToken),
+        extraFields: remember,
         autofocus: !dialogOpen,
       }),
   });

@@ -49,13 +49,13 @@ export function verifyRoutes(deps: AppDeps) {
       const auth = proven(request, "pending");
       const factor = await findActiveFactor(db, auth.user.id);
       if (!factor) return reply.redirect("/two-factor/setup", 303);
-      const input = readCode(request.body);
+      const input = readCode(request.body, { signIn: true });
       if (!input.ok) return page(request, reply, factor, input.message, input.status);
       if (!(await takeSessionCodeAttempt(db, auth.session.id))) return tooMany(request, reply);
 
       // An app code's step is recorded with a compare-and-set: accepted once, even by concurrent requests.
       const result = await verifyActiveFactorCode(db, deps, { factor, sessionId: auth.session.id, smsPurpose: "signin", code: input.code, meta: requestMeta(request) });
-      if (result.ok) return finishSecondFactor(request, reply, deps, { method: factor.kind });
+      if (result.ok) return finishSecondFactor(request, reply, deps, { method: factor.kind, remember: input.remember });
       if (result.error === "too_many") return tooMany(request, reply);
       return refuse(request, reply, factor, codeErrorMessage(result.error), codeErrorStatus(result.error));
     });
@@ -68,6 +68,15 @@ export function verifyRoutes(deps: AppDeps) {
       if (!sent.ok) return sent.cooldown ? page(request, reply, factor, null, sent.status, sent.message) : page(request, reply, factor, sent.message, sent.status);
       return reply.redirect("/two-factor/verify", 303);
     });
+  };
+}
+
+/** "Two-Factor Verification" again after a refused passkey (the passkey feature answers its own form). */
+export function passkeyVerifyPage(deps: AppDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply, error: string, code: number) => {
+    const factor = await findActiveFactor(deps.database.db, proven(request, "pending").user.id);
+    if (!factor) return reply.redirect("/two-factor/setup", 303);
+    return sendVerifyPage(request, reply, deps, { factor, error, code });
   };
 }
 

@@ -4,12 +4,14 @@ import type { DB, SecondFactor } from "../../db/schema.ts";
 import { type AuditEventType, recordAuditEvent } from "../../auth/audit.ts";
 import { activateFactor, findActiveFactor } from "../../auth/second-factor.ts";
 import { deleteUserSessions, type SessionMeta } from "../../auth/session.ts";
+import { forgetRememberedBrowsers } from "../../auth/remembered-browsers.ts";
 
 export type FactorChange = "two_factor.setup" | "two_factor.key_replaced" | "two_factor.phone_changed" | "two_factor.switched";
 
 export function describeChange(previous: SecondFactor | undefined, next: SecondFactor): FactorChange {
   if (!previous) return "two_factor.setup";
   if (previous.kind !== next.kind) return "two_factor.switched";
+  if (next.kind === "webauthn") return "two_factor.switched";
   return next.kind === "totp" ? "two_factor.key_replaced" : "two_factor.phone_changed";
 }
 
@@ -28,6 +30,7 @@ export async function applyFactorChange(
     const previous = await findActiveFactor(trx, factor.user_id);
     if (!(await activateFactor(trx, factor, deps.clock.nowMs(), input.totpStep))) return null;
     await deleteUserSessions(trx, factor.user_id, input.sessionId);
+    await forgetRememberedBrowsers(trx, factor.user_id);
     const type: AuditEventType = describeChange(previous, factor);
     await recordAuditEvent(trx, deps, {
       type,

@@ -8,6 +8,8 @@ import { sendPage } from "../../http/render.ts";
 import { requireSetupAllowed } from "./setup-flow.ts";
 import { proven } from "../../http/guards/access.ts";
 import { SETUP_MESSAGES } from "./setup.messages.ts";
+import { countRecoveryCodes } from "../../auth/recovery-codes.ts";
+import { recoveryCodesCard } from "../recovery-codes/recovery-codes.view.ts";
 
 /** The page a pending session belongs on: the code prompt when a method exists, else the forced set-up. */
 export function secondFactorHome(auth: ValidSession): string {
@@ -21,13 +23,13 @@ export function twoFactorRoutes(deps: AppDeps) {
       const auth = proven(request, "session");
       if (auth.session.stage === "pending") return reply.redirect(secondFactorHome(auth), 303);
       const active = auth.activeMethod;
-      const flash = await takeFlash(database.db, auth.session);
+      const [flash, codes] = await Promise.all([takeFlash(database.db, auth.session), countRecoveryCodes(database.db, auth.user.id)]);
       const fallback = auth.user.fallback_phone_e164;
       return sendPage(request, reply, config, {
         title: SETUP_MESSAGES.manageTitle,
         status: flash,
         body: (csrfToken) =>
-          manageBody({ csrfToken, active: active?.kind ?? null, maskedPhone: active?.phoneE164 ? maskPhone(active.phoneE164) : null, maskedFallback: fallback ? maskPhone(fallback) : null }),
+          manageBody({ csrfToken, active: active?.kind ?? null, maskedPhone: active?.phoneE164 ? maskPhone(active.phoneE164) : null, maskedFallback: fallback ? maskPhone(fallback) : null, extra: active ? recoveryCodesCard({ csrfToken, ...codes }) : null }),
       });
     });
 

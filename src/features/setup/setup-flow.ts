@@ -54,7 +54,7 @@ const CHANGE_MESSAGES: Record<FactorChange, (kind: SecondFactor["kind"]) => stri
   "two_factor.setup": () => SETUP_MESSAGES.setupDone,
   "two_factor.key_replaced": () => SETUP_MESSAGES.appReplaced,
   "two_factor.phone_changed": () => SETUP_MESSAGES.phoneChanged,
-  "two_factor.switched": (kind) => (kind === "totp" ? SETUP_MESSAGES.switchedToApp : SETUP_MESSAGES.switchedToSms),
+  "two_factor.switched": (kind) => (kind === "totp" ? SETUP_MESSAGES.switchedToApp : kind === "sms" ? SETUP_MESSAGES.switchedToSms : SETUP_MESSAGES.switchedToPasskey),
 };
 
 /** A set-up's first code is verified: a pending session signs in; a full one switches its method. */

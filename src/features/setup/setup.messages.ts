@@ -8,6 +8,7 @@ export const SETUP_MESSAGES = {
   appReplaced: "Your authenticator app now uses the new key. Codes from the old key no longer work.",
   phoneChanged: "Your SMS codes now go to the new number.",
   switchedToApp: "Two-factor sign-in now uses your authenticator app. SMS codes are turned off.",
-  switchedToSms: "Two-factor sign-in now uses SMS codes. The authenticator app is turned off.",
+  switchedToSms: "Two-factor sign-in now uses SMS codes. The other method is turned off.",
+  switchedToPasskey: "Two-factor sign-in now uses your passkey. The other method is turned off.",
   primarySameAsFallback: "This number is your fallback phone. Use a different phone for sign-in codes, or change the fallback phone first.",
 } as const;

@@ -12,6 +12,8 @@ import { sendPage } from "../../http/render.ts";
 import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie.ts";
 import { sendSignInCodeOnArrival } from "../second-factor/verify.routes.ts";
 import { SIGN_IN_MESSAGES as M } from "./sign-in.messages.ts";
+import { readRememberCookie } from "../../http/remembered-browser-cookie.ts";
+import { completeFromRememberedBrowser } from "./sign-in.service.ts";
 
 export const SIGN_IN_FAILED = M.failed;
 
@@ -55,6 +57,12 @@ export function loginRoutes(deps: AppDeps) {
       }
       // Signing in again replaces whatever session this browser had.
       if (request.auth) await deleteSession(database.db, request.auth.session.id);
+      // A browser this user asked to remember completes the sign-in with the password alone.
+      const remembered = await completeFromRememberedBrowser(database.db, deps, { user: result.user, pending: result.session, cookie: readRememberCookie(request, config), meta });
+      if (remembered) {
+        setSessionCookie(reply, config, remembered.token);
+        return reply.redirect(next ?? "/", 303);
+      }
       setSessionCookie(reply, config, result.token);
       if (next) await saveReturnTo(database.db, result.session.id, next);
       await sendSignInCodeOnArrival(request, deps, result.user.id, result.session.id);

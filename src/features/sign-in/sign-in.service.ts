@@ -6,6 +6,9 @@ import { passwordStepAttempts } from "../../auth/lockout.ts";
 import { verifyAgainstDummy, verifyPassword } from "../../auth/password.ts";
 import { createSession, type SessionMeta } from "../../auth/session.ts";
 import { findUserByEmail } from "../../auth/user.ts";
+import { checkRememberedBrowser } from "../../auth/remembered-browsers.ts";
+import { findActiveFactor } from "../../auth/second-factor.ts";
+import { completeSecondFactor } from "../../auth/second-factor-sign-in.ts";
 
 export type PasswordSignInResult =
   | { ok: true; token: string; session: Session; user: User }
@@ -41,4 +44,19 @@ export async function signInWithPassword(db: Kysely<DB>, deps: CoreDeps, email: 
     return opened;
   });
   return { ok: true, token, session, user };
+}
+
+/**
+ * The password was right: a remembered browser of this very user (with a method still active: a reset
+ * forgets every browser anyway) turns the pending session into a full one recorded as "remembered".
+ */
+export async function completeFromRememberedBrowser(
+  db: Kysely<DB>,
+  deps: CoreDeps,
+  input: { user: User; pending: Session; cookie: string | undefined; meta: SessionMeta },
+): Promise<{ token: string; session: Session } | null> {
+  if (!input.cookie || !(await checkRememberedBrowser(db, deps.clock, input.cookie, input.user.id))) return null;
+  if (!(await findActiveFactor(db, input.user.id))) return null;
+  const completed = await completeSecondFactor(db, deps, input.pending, input.meta, { method: "remembered" });
+  return completed && completed !== "taken" ? completed : null;
 }

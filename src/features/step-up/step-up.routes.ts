@@ -3,11 +3,15 @@ import { recordAuditEvent } from "../../auth/audit.ts";
 import { takeSessionCodeAttempt } from "../../auth/code-attempts.ts";
 import { verifyActiveFactorCode } from "../../auth/factor-code.ts";
 import { maskPhone } from "../../auth/phone.ts";
-import { findActiveFactor, startTotpSetup } from "../../auth/second-factor.ts";
+import { findActiveFactor, startTotpSetup, startWebauthnSetup } from "../../auth/second-factor.ts";
 import { findLatestChallenge } from "../../auth/sms-challenge.ts";
 import { recordStepUp } from "../../auth/step-up.ts";
 import type { SecondFactor } from "../../db/schema.ts";
-import { stepUpCodeBody, stepUpSendBody } from "./step-up.view.ts";
+import { stepUpCodeBody, stepUpPasskeyBody, stepUpSendBody } from "./step-up.view.ts";
+import { authenticationOptions, relyingParty } from "../passkeys/passkeys.service.ts";
+import { checkPasskeyAnswer } from "../passkeys/passkey-sign-in.routes.ts";
+import { passkeyForm } from "../passkeys/passkeys.view.ts";
+import { PASSKEY_MESSAGES } from "../passkeys/passkeys.messages.ts";
 import { readCode } from "../../http/forms/code-input.ts";
 import type { AppDeps } from "../../deps.ts";
 import { codeErrorMessage, codeErrorStatus, MESSAGES } from "../../views/code-messages.ts";
@@ -17,6 +21,7 @@ import { sendSmsCode } from "../../http/sms-send.ts";
 import { parseStepUpQuery, type StepUpDestination, stepUpQueryString, stepUpReturnPath } from "../../http/guards/step-up.guard.ts";
 import { proven } from "../../http/guards/access.ts";
 import { STEP_UP_MESSAGES } from "./step-up.messages.ts";
+import { showNewRecoveryCodes } from "../recovery-codes/recovery-codes.routes.ts";
 
 const TITLE = STEP_UP_MESSAGES.title;
 
@@ -29,6 +34,11 @@ export function stepUpRoutes(deps: AppDeps) {
     const action = `/two-factor/step-up?${stepUpQueryString(to)}`;
     // Cancelling leads back where the agent came from: a support action is not "changing how you sign in".
     const purpose = to.then === "admin" || to.then === "apps" ? { purpose: "admin" as const, cancelHref: stepUpReturnPath(to) } : {};
+    if (factor.kind === "webauthn") {
+      const auth = proven(request, "full");
+      const options = await authenticationOptions(db, deps, relyingParty(config), { userId: auth.user.id, sessionId: auth.session.id });
+      return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => stepUpPasskeyBody({ form: passkeyForm({ csrfToken, action, mode: "authenticate", options, button: "Use passkey", error }), ...purpose }) });
+    }
     if (factor.kind === "totp") return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => stepUpCodeBody({ csrfToken, action, method: "totp", error, ...purpose }) });
     const maskedPhone = maskPhone(factor.phone_e164!);
     const challenge = await findLatestChallenge(db, proven(request, "full").session.id, "step_up");
@@ -46,6 +56,9 @@ export function stepUpRoutes(deps: AppDeps) {
   async function proceed(request: FastifyRequest, reply: FastifyReply, to: StepUpDestination) {
     const auth = proven(request, "full");
     if (to.then === "setup-app") await startTotpSetup(db, deps, auth.user.id, auth.session.id);
+    if (to.then === "setup-passkey") await startWebauthnSetup(db, deps, auth.user.id, auth.session.id);
+    // The codes are shown in this response: they are never stored in a form that could be shown again.
+    if (to.then === "recovery-codes") return showNewRecoveryCodes(request, reply, deps);
     return reply.redirect(stepUpReturnPath(to), 303);
   }
 
@@ -74,11 +87,21 @@ export function stepUpRoutes(deps: AppDeps) {
       const auth = proven(request, "full");
       const factor = await findActiveFactor(db, auth.user.id);
       if (!factor) return reply.redirect("/two-factor", 303);
-      const input = readCode(request.body);
-      if (!input.ok) return page(request, reply, factor, to, input.message, input.status);
       const meta = requestMeta(request);
       const audit = (type: "two_factor.step_up" | "two_factor.step_up_failed") =>
         recordAuditEvent(db, deps, { type, actorUserId: auth.user.id, subjectUserId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent, detail: { method: factor.kind } });
+      if (factor.kind === "webauthn") {
+        const answer = await checkPasskeyAnswer(request, deps, { userId: auth.user.id, sessionId: auth.session.id });
+        if (answer.result !== "ok") {
+          await audit("two_factor.step_up_failed");
+          return page(request, reply, factor, to, answer.result === "counter" ? PASSKEY_MESSAGES.counter : PASSKEY_MESSAGES.refused, 400);
+        }
+        await recordStepUp(db, auth.session.id, clock.nowMs());
+        await audit("two_factor.step_up");
+        return proceed(request, reply, to);
+      }
+      const input = readCode(request.body);
+      if (!input.ok) return page(request, reply, factor, to, input.message, input.status);
       if (!(await takeSessionCodeAttempt(db, auth.session.id))) {
         await audit("two_factor.step_up_failed");
         return page(request, reply, factor, to, MESSAGES.tooManyCodes, 429);

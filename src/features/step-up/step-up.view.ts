@@ -44,3 +44,11 @@ ${formError(o.error)}
 </form>
 ${cancel(o)}`;
 }
+
+/** Step-up with a passkey ("Use passkey"). */
+export function stepUpPasskeyBody(o: { form: SafeHtml } & StepUpPurpose): SafeHtml {
+  return html`<h1>${HEADING}</h1>
+<p>${why(o)} Use your passkey or security key.</p>
+${o.form}
+${cancel(o)}`;
+}

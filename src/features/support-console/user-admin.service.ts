@@ -5,6 +5,7 @@ import { recordAuditEvent } from "../../auth/audit.ts";
 import { createInvitedUser, type InviteResult } from "../../auth/invitation.ts";
 import { deleteUserSessions, type SessionMeta } from "../../auth/session.ts";
 import { isStaffRole } from "../../auth/user.ts";
+import { forgetRememberedBrowsers } from "../../auth/remembered-browsers.ts";
 
 /** What support agents and administrators may do to other accounts, and the audited changes themselves. */
 
@@ -49,6 +50,7 @@ export async function setUserDisabled(db: Kysely<DB>, deps: Deps, change: AdminC
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return "unchanged";
     const endedSessions = change.disabled ? await deleteUserSessions(trx, change.userId) : 0;
+    if (change.disabled) await forgetRememberedBrowsers(trx, change.userId);
     await recordAuditEvent(trx, deps, {
       type: change.disabled ? "user.disabled" : "user.enabled",
       actorUserId: change.agentId,

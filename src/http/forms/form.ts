@@ -12,6 +12,9 @@ export const text = (max = FIELD_MAX_LENGTH) =>
     .max(max, { message: M.fieldTooLong(max) })
     .refine((value) => !value.includes("\u0000"), { message: M.fieldHasNul });
 
+/** A checkbox: "on" when checked (browsers send nothing when it is not). */
+export const checkbox = () => z.literal("on", { message: "must be on or absent" }).optional();
+
 /** A form schema: known fields plus the CSRF token, and nothing else (unknown fields are refused). */
 export function formSchema<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject({ _csrf: z.string().optional(), ...shape });

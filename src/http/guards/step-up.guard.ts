@@ -5,7 +5,7 @@ import { hasFreshSecondFactor } from "../../auth/step-up.ts";
 import type { AppDeps } from "../../deps.ts";
 
 /** Where to continue once the step-up succeeds (a closed list: never an arbitrary URL). */
-export const STEP_UP_TARGETS = ["manage", "setup-app", "setup-sms", "fallback", "admin", "password", "apps"] as const;
+export const STEP_UP_TARGETS = ["manage", "setup-app", "setup-sms", "fallback", "admin", "password", "apps", "recovery-codes", "setup-passkey", "passkeys"] as const;
 export type StepUpTarget = (typeof STEP_UP_TARGETS)[number];
 
 /** A target, and for "admin" the user whose page the agent returns to (an id, never a path). */
@@ -41,6 +41,10 @@ export function stepUpReturnPath(destination: StepUpDestination): string {
       return "/two-factor/setup/app";
     case "setup-sms":
       return "/two-factor/setup/sms";
+    case "setup-passkey":
+      return "/two-factor/setup/passkey";
+    case "passkeys":
+      return "/two-factor/passkeys";
     case "fallback":
       return "/two-factor/fallback";
     case "admin":
@@ -50,6 +54,7 @@ export function stepUpReturnPath(destination: StepUpDestination): string {
     case "apps":
       return "/admin/apps";
     case "manage":
+    case "recovery-codes":
       return "/two-factor";
   }
 }

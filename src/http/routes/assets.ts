@@ -3,9 +3,11 @@ import type { FastifyInstance } from "fastify";
 
 const PUBLIC_DIR = new URL("../../../public/", import.meta.url);
 
-const ASSETS: Record<string, string> = { "app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8" };
+const JS = "text/javascript; charset=utf-8";
+/** webauthn.umd.min.js is @simplewebauthn/browser's own bundle, copied unchanged (no build step); passkey.js drives it. */
+const ASSETS: Record<string, string> = { "app.css": "text/css; charset=utf-8", "app.js": JS, "webauthn.umd.min.js": JS, "passkey.js": JS };
 
-/** The two static files, read once at boot and served from memory. */
+/** The static files, read once at boot and served from memory. */
 export function assetRoutes() {
   const files = Object.entries(ASSETS).map(([name, type]) => ({ name, type, body: readFileSync(new URL(name, PUBLIC_DIR)) }));
   return async (app: FastifyInstance) => {
