@@ -27,6 +27,8 @@ export async function createOidcProvider(deps: AppDeps, log: FastifyBaseLogger):
   const library = await importOidcProvider(log);
   const provider = new library.default(issuerOf(deps), providerConfiguration(deps, jwks, library));
   // Behind a TLS-terminating proxy the provider sees https (and secure cookies) from X-Forwarded-Proto.
+  // Koa trusts those headers from any peer (it has no address list like TRUST_PROXY's); they only shape
+  // the URLs it writes into its own responses: the issuer, audience and redirect URIs are fixed.
   provider.proxy = deps.config.trustProxy !== false;
   compareHashedClientSecrets(provider);
   mirrorPortalSession(provider, portalSessionReader(deps));
@@ -43,8 +45,10 @@ export async function createOidcProvider(deps: AppDeps, log: FastifyBaseLogger):
   return provider;
 }
 
+/** The client's address as Fastify worked it out with TRUST_PROXY (@fastify/middie copies it to the raw request). */
 function requestMetaOf(ctx: KoaContextWithOIDC) {
-  return { ip: ctx.ip || null, userAgent: ctx.get("user-agent") || null };
+  const ip = (ctx.req as { ip?: string }).ip ?? ctx.ip;
+  return { ip: ip || null, userAgent: ctx.get("user-agent") || null };
 }
 
 /** "Signed in to Files" in the audit log and the user's recent activity, before the browser goes back to the app. */
