@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { nodeEndOfLifeWarning } from "../../src/config/runtime.ts";
+import { nodeEndOfLifeWarning, RECOMMENDED_NODE_MAJOR } from "../../src/config/runtime.ts";
 
 const at = (date: string) => Date.parse(`${date}T12:00:00Z`);
 const TODAY = at("2026-11-30");
@@ -38,4 +39,10 @@ describe("nodeEndOfLifeWarning()", () => {
   test("something that is not a version is a TypeError", () => {
     for (const bad of ["", "20", "v20.x", "node 20.1.0"]) expect(() => nodeEndOfLifeWarning(bad, TODAY), bad).toThrow(TypeError);
   });
+});
+
+test("the container image builds and runs on the recommended Node.js line, in both stages", () => {
+  const dockerfile = readFileSync(new URL("../../Dockerfile", import.meta.url), "utf8");
+  const images = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);
+  expect(images).toEqual([`node:${RECOMMENDED_NODE_MAJOR}-slim`, `node:${RECOMMENDED_NODE_MAJOR}-slim`]);
 });
