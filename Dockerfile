@@ -1,9 +1,11 @@
 # Gatehouse: a multi-stage image with production dependencies only, run as a non-root user.
 # Build: docker build -t gatehouse .     Run: see compose.yaml and docs/deploy.md.
+# Node.js 24 LTS in both stages: the native modules built in the first are loaded by the second, so
+# their Node (ABI) must be the same.
 
 # --- build: native modules compiled here (better-sqlite3, argon2 fall back to a source build without a
 # prebuilt binary), the TypeScript compiled to dist/, then the dev dependencies pruned
-FROM node:20-slim AS deps
+FROM node:24-slim AS deps
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -17,7 +19,7 @@ RUN npm run build \
  && npm cache clean --force
 
 # --- runtime: no compilers, no npm cache, no dev dependencies
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000
@@ -34,7 +36,7 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 VOLUME ["/app/data"]
-# /healthz answers while the process is up (node:20-slim has no curl).
+# /healthz answers while the process is up (node:24-slim has no curl).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM (docker stop) drains requests in flight, closes the pool and exits 0 within 8 s.

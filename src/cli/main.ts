@@ -1,10 +1,15 @@
 import { Command, CommanderError } from "commander";
 import { registerApps } from "./commands/apps.ts";
+import { nodeEndOfLifeWarning } from "../config/runtime.ts";
 import { registerKeys } from "./commands/keys.ts";
 import { registerMigrate } from "./commands/migrate.ts";
 import { registerServe } from "./commands/serve.ts";
 import { registerUsers } from "./commands/users.ts";
 import { CliError } from "./io.ts";
+
+// One line on stderr before anything else, and carry on: a host with only an old Node still runs.
+const runtimeWarning = nodeEndOfLifeWarning(process.versions.node, Date.now());
+if (runtimeWarning) process.stderr.write(`${runtimeWarning}\n`);
 
 const program = new Command()
   .name("gatehouse")

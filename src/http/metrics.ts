@@ -1,6 +1,7 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { FastifyInstance } from "fastify";
 import type { AuditEventType, AuditListener } from "../auth/audit.ts";
+import { GATEHOUSE_VERSION } from "../config/version.ts";
 import type { SmsPurpose } from "../db/schema.ts";
 
 export type SmsOutcome = "sent" | "failed" | "rate_limited" | "cooldown" | "country_not_allowed";
@@ -65,6 +66,10 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const sms = new Counter({ name: "gatehouse_sms_total", help: "SMS codes requested, by purpose and outcome (sent, failed, or refused before sending)", labelNames: ["purpose", "outcome"] as const, registers });
   const mail = new Counter({ name: "gatehouse_emails_total", help: "E-mail delivery attempts, by outcome (abandoned: failed for the last time)", labelNames: ["outcome"] as const, registers });
   const auditEvents = new Counter({ name: "gatehouse_audit_events_total", help: "Security audit events written, by type", labelNames: ["type"] as const, registers });
+
+  // Always 1: which Gatehouse runs on which Node.js (an end-of-life runtime shows up on a dashboard).
+  const buildInfo = new Gauge({ name: "gatehouse_build_info", help: "The Gatehouse version and the Node.js version it runs on (always 1)", labelNames: ["version", "node"] as const, registers });
+  buildInfo.set({ version: GATEHOUSE_VERSION, node: process.versions.node }, 1);
 
   // Zero-valued series from the start, so rate() and alerts see them before the first event.
   for (const outcome of ["success", "failure"]) passwordSteps.inc({ outcome }, 0);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createMailQueue, MAX_MAIL_ATTEMPTS, retryDelayMs } from "../../src/adapters/mail/mail-queue.ts";
 import { SECOND_FACTOR_FAILURES } from "../../src/auth/lockout.ts";
@@ -33,6 +34,9 @@ describe.each(TEST_DIALECTS)("/metrics (%s)", (dialect) => {
     expect(metricValue(samples, DURATION, { route: "unmatched", status_class: "4xx" })).toBe(1);
     const routes = new Set(samples.filter((s) => s.name === DURATION).map((s) => s.labels.route));
     expect([...routes].sort()).toEqual(["/healthz", "/metrics", "/reset-password/:token", "unmatched"]);
+    // Which version runs on which Node.js: one series, value 1.
+    const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+    expect(samples.filter((s) => s.name === "gatehouse_build_info")).toEqual([{ name: "gatehouse_build_info", labels: { version, node: process.versions.node }, value: 1 }]);
   });
 
   it("counts password steps, completed sign-ins and second-factor results by method, and e-mails sent", async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
+import { nodeEndOfLifeWarning } from "../../src/config/runtime.ts";
 import type { TestDatabase } from "./databases.ts";
 
 // The real command, as `npx gatehouse` runs it. bin/ resolves src/ relative to itself, so the
@@ -41,6 +42,14 @@ export async function runCli(args: string[], env: Record<string, string>, stdin 
     child.once("error", reject);
     child.once("close", (exitCode) => resolve(exitCode));
   });
+  // On a Node line past its end of life every command opens with one warning line on stderr
+  // (src/config/runtime.ts): checked here, then taken off, so each test reads its command's own output.
+  // A command killed by the time limit (code null) is left for the caller's own checks to report.
+  const runtimeWarning = nodeEndOfLifeWarning(process.versions.node, Date.now());
+  if (runtimeWarning && code !== null) {
+    expect(stderr.startsWith(`${runtimeWarning}\n`), `no end-of-life warning first on stderr:\n${stderr}`).toBe(true);
+    stderr = stderr.slice(runtimeWarning.length + 1);
+  }
   const result = { code, stdout, stderr, elapsedMs: performance.now() - started };
   for (const secret of [CLI_SECRET_KEY, stdin.trim()].filter(Boolean)) {
     expect(result.stdout + result.stderr, "the CLI printed a secret").not.toContain(secret);
