@@ -40,7 +40,10 @@ describe.each(TEST_DIALECTS)("forward auth answered directly (nginx auth_request
     expect((await admin.request("GET", "/auth/request", { headers: forwarded() })).status).toBe(403);
     const forbidden = await admin.request("GET", "/auth/forward", { headers: forwarded() });
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body).toContain("You cannot use Files");
+    expect(forbidden.body).toContain("<h1>You cannot use Files</h1>");
+    // Shown on the app's address: nothing in it may point at a path of the app's host.
+    expect(forbidden.body).toContain('<a href="http://localhost:3000/">Go to the portal</a>');
+    expect(forbidden.body).not.toMatch(/(href|src|action)="\//);
   });
 
   test("/auth/forward sends a browser without a full session to the portal's /login with rd", async () => {

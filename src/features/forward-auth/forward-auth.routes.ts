@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppDeps } from "../../deps.ts";
-import { sendMessagePage } from "../../http/render.ts";
 import { proxyTrust } from "../../http/trusted-proxy.ts";
 import { FORWARD_AUTH_MESSAGES as M } from "./forward-auth.messages.ts";
 import { cachedProxyApp } from "../../auth/proxy-apps.ts";
 import { decide, type RemoteIdentity } from "./forward-auth.service.ts";
 import { forwardedTarget } from "./forwarded-target.ts";
+import { refusalPage } from "./forward-auth.view.ts";
 
 /**
  * How each proxy is answered:
@@ -22,11 +22,17 @@ export function forwardAuthRoutes(deps: AppDeps) {
   const trusted = proxyTrust(config.trustProxy);
   const portal = config.publicUrl;
 
-  function refuse(request: FastifyRequest, reply: FastifyReply, flavour: Flavour, code: number, reason: string, page: { heading: string; message: string }) {
+  /** A refusal page for the browser, which sees it on the app's address. */
+  function page(reply: FastifyReply, code: number, o: { heading: string; message: string }) {
+    const markup = refusalPage({ portalName: config.portalName, ...o, portalUrl: portal.href, linkText: M.backToPortal });
+    return reply.code(code).header("cache-control", "no-store").type("text/html; charset=utf-8").send(markup);
+  }
+
+  function refuse(request: FastifyRequest, reply: FastifyReply, flavour: Flavour, code: number, reason: string, words: { heading: string; message: string }) {
     // Why, without secrets: no cookie, no query string (the path may carry an app's own tokens).
     request.log.warn({ forwardAuth: reason, peer: request.socket.remoteAddress, forwardedHost: String(request.headers["x-forwarded-host"] ?? "").slice(0, 255) }, "forward auth refused");
     if (flavour === "request") return reply.code(code === 401 ? 401 : 403).header("cache-control", "no-store").send();
-    return sendMessagePage(request, reply, config, { code, ...page, link: { href: portal.href, text: M.backToPortal } });
+    return page(reply, code, words);
   }
 
   async function answer(request: FastifyRequest, reply: FastifyReply, flavour: Flavour): Promise<FastifyReply> {
@@ -42,7 +48,7 @@ export function forwardAuthRoutes(deps: AppDeps) {
         return reply.header("cache-control", "no-store").redirect(`${new URL("/login", portal).href}?rd=${encodeURIComponent(target.url.href)}`, 302);
       case "forbidden":
         if (flavour === "request") return reply.code(403).header("cache-control", "no-store").send();
-        return sendMessagePage(request, reply, config, { code: 403, ...M.notAllowed(decision.app.name), link: { href: portal.href, text: M.backToPortal } });
+        return page(reply, 403, M.notAllowed(decision.app.name));
       case "allowed":
         return reply.code(200).header("cache-control", "no-store").headers(remoteHeaders(decision.identity)).send();
     }
