@@ -3,10 +3,10 @@ import { allowedContinuation } from "../auth/return-to.ts";
 import { type CompletionOptions, completeSecondFactor } from "../auth/second-factor-sign-in.ts";
 import type { AppDeps } from "../deps.ts";
 import { requestMeta } from "./request-meta.ts";
-import { setSessionCookie } from "./session-cookie.ts";
+import { setSessionCookie } from "./cookies.ts";
 import { proven } from "./guards/access.ts";
 import { rememberBrowser } from "../auth/remembered-browsers.ts";
-import { setRememberCookie } from "./remembered-browser-cookie.ts";
+import { setRememberCookie } from "./cookies.ts";
 
 export interface FinishOptions extends CompletionOptions {
   /** What to answer when a concurrent request took the single-use proof (`consume`) first. */

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, test } from "vitest";
 import { createSession } from "../../src/auth/session.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
 import type { SessionStage, User } from "../../src/db/schema.ts";
-import { sessionCookieName } from "../../src/http/session-cookie.ts";
+import { sessionCookieName } from "../../src/http/cookies.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { useTestContext } from "../support/fixtures.ts";

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { beforeEach, describe, expect, test } from "vitest";
-import { sessionCookieName } from "../../src/http/session-cookie.ts";
+import { sessionCookieName } from "../../src/http/cookies.ts";
 import { insertSmsFactor } from "../support/admin.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";

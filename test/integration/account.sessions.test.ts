@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createSession, SESSION_IDLE_MS } from "../../src/auth/session.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";
 import type { Session, SessionStage, User } from "../../src/db/schema.ts";
-import { sessionCookieName } from "../../src/http/session-cookie.ts";
+import { sessionCookieName } from "../../src/http/cookies.ts";
 import { formatUtc } from "../../src/views/time.ts";
 import { auditRowsOfType, expectNotFoundPage } from "../support/admin.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";

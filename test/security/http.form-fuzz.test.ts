@@ -4,7 +4,7 @@ import { createOneTimeLink } from "../../src/auth/one-time-link.ts";
 import { activateFactor, startTotpSetup } from "../../src/auth/second-factor.ts";
 import { createSession } from "../../src/auth/session.ts";
 import type { SessionStage, User } from "../../src/db/schema.ts";
-import { sessionCookieName } from "../../src/http/session-cookie.ts";
+import { sessionCookieName } from "../../src/http/cookies.ts";
 import { createTestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { useTestContext } from "../support/fixtures.ts";

@@ -1,6 +1,6 @@
 import type { Locator, Page } from "playwright-core";
 import type { Role } from "../../src/db/schema.ts";
-import { sessionCookieName } from "../../src/http/session-cookie.ts";
+import { sessionCookieName } from "../../src/http/cookies.ts";
 import type { TestContext } from "./context.ts";
 
 /** The page's one h1, by its exact text. */

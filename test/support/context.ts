@@ -9,7 +9,7 @@ import { createConsoleSms } from "../../src/adapters/sms/console-sms.ts";
 import type { SmsSender } from "../../src/auth/sms-sender.port.ts";
 import { createSession } from "../../src/auth/session.ts";
 import { createUser } from "../../src/auth/user.ts";
-import { sessionCookieName } from "../../src/http/session-cookie.ts";
+import { sessionCookieName } from "../../src/http/cookies.ts";
 import { type Config, parseConfig } from "../../src/config/config.ts";
 import { createKeyring } from "../../src/crypto/encryption.ts";
 import { cryptoRandom } from "../../src/crypto/random.ts";

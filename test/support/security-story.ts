@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { User } from "../../src/db/schema.ts";
-import { sessionCookieName } from "../../src/http/session-cookie.ts";
+import { sessionCookieName } from "../../src/http/cookies.ts";
 import { TEST_PASSWORD, type TestContext } from "./context.ts";
 import { MINUTE_MS } from "./fake-clock.ts";
 import type { HttpClient } from "./http-client.ts";

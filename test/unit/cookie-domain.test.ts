@@ -2,7 +2,7 @@ import fastifyCookie from "@fastify/cookie";
 import Fastify from "fastify";
 import { describe, expect, test } from "vitest";
 import { type Config, ConfigError, parseConfig } from "../../src/config/config.ts";
-import { clearSessionCookie, sessionCookieName, setSessionCookie } from "../../src/http/session-cookie.ts";
+import { clearSessionCookie, sessionCookieName, setSessionCookie } from "../../src/http/cookies.ts";
 
 const KEY = Buffer.alloc(32, 1).toString("base64");
 const parse = (env: Record<string, string>) => parseConfig({ SECRET_KEY: KEY, ...env }, { cwd: "/srv", fallbackSecretKey: null });

@@ -7,7 +7,7 @@ import { formSchema, parseForm, text } from "../../http/forms/form.ts";
 import { checkNewPassword } from "../../http/forms/password-choice.ts";
 import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
-import { setSessionCookie } from "../../http/session-cookie.ts";
+import { setSessionCookie } from "../../http/cookies.ts";
 import { type ChoosePasswordErrors, choosePasswordBody } from "./choose-password.view.ts";
 import { INVITATION_MESSAGES as M } from "./invitation.messages.ts";
 import { createFirstAdministrator } from "./invitation.service.ts";

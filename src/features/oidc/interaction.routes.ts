@@ -9,7 +9,7 @@ import { deleteSession } from "../../auth/session.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendMessagePage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
-import { clearSessionCookie } from "../../http/session-cookie.ts";
+import { clearSessionCookie } from "../../http/cookies.ts";
 import { portalLogin } from "./account.ts";
 import { OIDC_MESSAGES as M } from "./oidc.messages.ts";
 import { continueBody, continueHead, renderProviderPage } from "./oidc.view.ts";

@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { KoaContextWithOIDC, Provider } from "oidc-provider";
 import { type ValidSession, validateSessionToken } from "../../auth/session.ts";
 import type { AppDeps } from "../../deps.ts";
-import { sessionCookieName } from "../../http/session-cookie.ts";
+import { sessionCookieName } from "../../http/cookies.ts";
 import { portalLogin } from "./account.ts";
 
 /** The portal session of a raw request (the provider's endpoints run before Fastify's hooks). */

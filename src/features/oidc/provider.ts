@@ -4,7 +4,7 @@ import type { KoaContextWithOIDC } from "oidc-provider";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { deleteSession } from "../../auth/session.ts";
 import type { AppDeps } from "../../deps.ts";
-import { sessionCookieName } from "../../http/session-cookie.ts";
+import { sessionCookieName } from "../../http/cookies.ts";
 import { compareHashedClientSecrets } from "./clients.ts";
 import { importOidcProvider } from "./load-provider.ts";
 import { mirrorPortalSession, portalSessionOf, portalSessionReader } from "./portal-session.ts";

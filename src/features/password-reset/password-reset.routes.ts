@@ -17,7 +17,7 @@ import { codeErrorMessage, codeErrorStatus, MESSAGES } from "../../views/code-me
 import { checkReplacementPassword } from "../../http/forms/password-choice.ts";
 import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
-import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie.ts";
+import { clearSessionCookie, setSessionCookie } from "../../http/cookies.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { proven } from "../../http/guards/access.ts";
 import { PASSWORD_RESET_MESSAGES as M } from "./password-reset.messages.ts";

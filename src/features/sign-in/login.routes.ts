@@ -9,10 +9,10 @@ import type { AppDeps } from "../../deps.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { formSchema, parseForm, text } from "../../http/forms/form.ts";
 import { sendPage } from "../../http/render.ts";
-import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie.ts";
+import { clearSessionCookie, setSessionCookie } from "../../http/cookies.ts";
 import { sendSignInCodeOnArrival } from "../second-factor/verify.routes.ts";
 import { SIGN_IN_MESSAGES as M } from "./sign-in.messages.ts";
-import { readRememberCookie } from "../../http/remembered-browser-cookie.ts";
+import { readRememberCookie } from "../../http/cookies.ts";
 import { completeFromRememberedBrowser } from "./sign-in.service.ts";
 
 export const SIGN_IN_FAILED = M.failed;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { validateSessionToken, type ValidSession } from "../../auth/session.ts";
 import type { AppDeps } from "../../deps.ts";
-import { clearSessionCookie, sessionCookieName } from "../session-cookie.ts";
+import { clearSessionCookie, sessionCookieName } from "../cookies.ts";
 
 /** Where a session that has passed only the password must go: the second-factor pages. */
 export type SecondFactorHome = (auth: ValidSession) => string;
