@@ -93,6 +93,23 @@
   });
 })();
 
+// Error summary: focus it on load (autofocus does so without this file), and let its links focus the
+// field they name with its label in view, as the GOV.UK error summary does.
+(() => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (!summary) return;
+  summary.focus();
+  summary.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[href^='#']") : null;
+    const field = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    if (!field) return;
+    event.preventDefault();
+    const label = document.querySelector(`label[for="${field.id}"]`) ?? field.closest("fieldset")?.querySelector("legend");
+    (label ?? field).scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+})();
+
 // "Reset Two-Factor": a modal native <dialog>. The server renders it open when it has something to
 // say (code sent, wrong code); without JavaScript it is simply part of the page.
 (() => {

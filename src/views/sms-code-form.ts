@@ -1,6 +1,7 @@
 import { codeForm, type Deadline } from "./code-form.ts";
 import { csrfInput, field, formError } from "./form.ts";
 import { html, type SafeHtml } from "./html.ts";
+import { PHONE_FIELD_MAX_LENGTH } from "../auth/phone.ts";
 
 export function smsPhoneBody(o: { csrfToken: string; phone?: string; error?: string | null; formError?: string | null }): SafeHtml {
   return html`<h1>Set up SMS codes</h1>
@@ -8,7 +9,7 @@ ${formError(o.formError)}
 <p>We will send a six-digit code to this phone now, and each time you sign in.</p>
 <form method="post" action="/two-factor/setup/sms/send" class="stack" novalidate>
   ${csrfInput(o.csrfToken)}
-  ${field({ name: "phone", label: "Phone number", type: "tel", autocomplete: "tel", value: o.phone ?? "", error: o.error, hint: "Include the country code, for example +44 7400 123456.", maxlength: 40 })}
+  ${field({ name: "phone", label: "Phone number", type: "tel", autocomplete: "tel", value: o.phone ?? "", error: o.error, hint: "Include the country code, for example +44 7400 123456.", maxlength: PHONE_FIELD_MAX_LENGTH })}
   <button type="submit" class="button-primary">Send code</button>
 </form>
 <p><a href="/two-factor">Choose another method</a></p>`;

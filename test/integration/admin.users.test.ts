@@ -65,7 +65,7 @@ describe.each(TEST_DIALECTS)("support console: administrators manage users (%s)"
     expect(shown.body).toContain("Tess Target was disabled and signed out everywhere.");
     expect(shown.body).toMatch(/<dt>Status<\/dt><dd>Disabled since/);
     expect(shown.body).toContain(">Enable user</button>");
-    expect((await ctx.client().submit("/login", { email: target.email, password: TEST_PASSWORD })).status).toBe(401);
+    expect((await ctx.client().submit("/login", { email: target.email, password: TEST_PASSWORD })).status).toBe(403); // "This account is disabled"
 
     expect((await submitOnUserPage(admin.client, target.id, "enable", {})).location).toBe(`/admin/users/${target.id}`);
     expect((await userRow(ctx, target.id)).disabled_at).toBeNull();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/crypto/hash.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
+import { firstErrorOf } from "../support/page-errors.ts";
 
 describe.each(TEST_DIALECTS)("sign-in with password (%s)", (dialect) => {
   let ctx: TestContext;
@@ -50,7 +51,7 @@ describe.each(TEST_DIALECTS)("sign-in with password (%s)", (dialect) => {
     const unknownEmail = await ctx.client().submit("/login", { email: "nobody@example.com", password: "not the password" });
     expect(wrongPassword.status).toBe(401);
     expect(unknownEmail.status).toBe(401);
-    const message = (body: string) => /role="alert">([^<]*)</.exec(body)?.[1];
+    const message = firstErrorOf;
     expect(message(wrongPassword.body)).toBe("The email or password is not correct.");
     expect(message(unknownEmail.body)).toBe(message(wrongPassword.body));
     expect(await sessions()).toHaveLength(0);
@@ -61,7 +62,8 @@ describe.each(TEST_DIALECTS)("sign-in with password (%s)", (dialect) => {
     const disabled = await ctx.createUser({ email: "off@example.com" });
     await ctx.testDb.database.db.updateTable("users").set({ disabled_at: ctx.clock.nowMs() }).where("id", "=", disabled.id).execute();
     expect((await ctx.client().submit("/login", { email: invited.email, password: TEST_PASSWORD })).status).toBe(401);
-    expect((await ctx.client().submit("/login", { email: disabled.email, password: TEST_PASSWORD })).status).toBe(401);
+    // The right password of a disabled account is told so (test/integration/sign-in.messages.test.ts).
+    expect((await ctx.client().submit("/login", { email: disabled.email, password: TEST_PASSWORD })).status).toBe(403);
     expect(await sessions()).toHaveLength(0);
   });
 

@@ -5,8 +5,9 @@ import type { AppDeps } from "../../deps.ts";
 import { formSchema, parseForm, text } from "../../http/forms/form.ts";
 import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
+import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 
-const form = formSchema({ email: text(254) });
+const form = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email") });
 const TITLE = "Forgot your password?";
 
 /** "Forgot password?": the same answer for every address (no enumeration). */

@@ -1,4 +1,5 @@
 import { type Deadline, expiryText } from "../../views/code-form.ts";
+import { CODE_FIELD_MAX_LENGTH } from "../../http/forms/code-input.ts";
 import { csrfInput } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
 
@@ -51,7 +52,7 @@ ${sendForm("Send Reset SMS code", "button-primary")}`;
     <label for="field-reset-code">Reset code</label>
     <p class="hint" id="reset-code-expiry">${expiryText(o.codeDeadline)}</p>
     ${o.error ? html`<p class="error" id="reset-code-error">${o.error}</p>` : null}
-    <input id="field-reset-code" name="reset_code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" aria-describedby="${described}"${o.error ? html` aria-invalid="true"` : null} required autofocus>
+    <input id="field-reset-code" name="reset_code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="${CODE_FIELD_MAX_LENGTH}" aria-describedby="${described}"${o.error ? html` aria-invalid="true"` : null} required autofocus>
   </div>
   <button type="submit" class="button-primary">Reset Two-Factor</button>
 </form>

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { takeSessionCodeAttempt } from "../../auth/code-attempts.ts";
-import { maskPhone, parsePhoneNumber } from "../../auth/phone.ts";
+import { maskPhone, parsePhoneNumber, PHONE_FIELD_MAX_LENGTH } from "../../auth/phone.ts";
 import { extendPendingFactor, findPendingFactor, hasExpiredPendingFactor, startSmsSetup } from "../../auth/second-factor.ts";
 import { findLatestChallenge, RESEND_COOLDOWN_MS, SMS_CODE_TTL_MS, verifySmsChallenge } from "../../auth/sms-challenge.ts";
 import type { SecondFactor } from "../../db/schema.ts";
@@ -15,7 +15,7 @@ import { finishSetup, requireSetupAllowed, restartSetup } from "./setup-flow.ts"
 import { proven } from "../../http/guards/access.ts";
 import { SETUP_MESSAGES } from "./setup.messages.ts";
 
-const phoneForm = formSchema({ phone: text(64) });
+const phoneForm = formSchema({ phone: text(PHONE_FIELD_MAX_LENGTH, "Phone number") });
 const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile_or_fixed_line: MESSAGES.phoneNotMobile } as const;
 
 /** SMS set-up: phone number → code sent → code verified → SMS is the active method. */

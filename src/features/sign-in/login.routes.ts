@@ -1,4 +1,6 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
+import { SIGN_IN_MESSAGES } from "./sign-in.messages.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { deleteSession } from "../../auth/session.ts";
 import { signInWithPassword } from "./sign-in.service.ts";
@@ -6,51 +8,46 @@ import { formatUtc } from "../../views/time.ts";
 import { loginBody } from "./login.view.ts";
 import type { AppDeps } from "../../deps.ts";
 import { requestMeta } from "../../http/request-meta.ts";
-import { formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { formSchema, parseForm, text, FIELD_MAX_LENGTH } from "../../http/forms/form.ts";
 import { sendPage } from "../../http/render.ts";
-import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie.ts";
+import { clearSessionCookie, setSessionCookie, setSignInNotice, takeSignInNotice } from "../../http/session-cookie.ts";
 import { sendSignInCodeOnArrival } from "../second-factor/verify.routes.ts";
 
-export const SIGN_IN_FAILED = "The email or password is not correct.";
+export const SIGN_IN_FAILED = SIGN_IN_MESSAGES.failed;
 
 /** Fixed confirmations the sign-in page may show after a redirect (never text from the URL itself). */
 const NOTICES: Record<string, string> = {
-  "password-reset": "Your password has been changed. Sign in with your new password.",
-  "password-changed": "Your password has been changed. Sign in again with your new password.",
+  "password-reset": SIGN_IN_MESSAGES.passwordReset,
+  "password-changed": SIGN_IN_MESSAGES.passwordChanged,
+  "signed-out": SIGN_IN_MESSAGES.signedOut,
+  "session-ended": SIGN_IN_MESSAGES.sessionEnded,
 };
 
-const loginForm = formSchema({ email: text(), password: text() });
+const loginForm = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email"), password: text(FIELD_MAX_LENGTH, "Password") });
 
 export function loginRoutes(deps: AppDeps) {
   const { config, database, clock, random } = deps;
+  const refuse = (request: FastifyRequest, reply: FastifyReply, code: number, error: string, email?: string) =>
+    sendPage(request, reply, config, { title: "Sign in", code, body: (csrfToken) => loginBody({ csrfToken, email, error }) });
+
   return async (app: FastifyInstance) => {
     app.get("/login", { config: { access: "public" } }, async (request, reply) => {
       if (request.auth?.session.stage === "full") return reply.redirect("/", 303);
-      const key = String((request.query as { notice?: unknown }).notice ?? "");
+      const key = String((request.query as { notice?: unknown }).notice ?? "") || takeSignInNotice(request, reply, config) || (request.sessionEnded ? "session-ended" : "");
       const notice = Object.hasOwn(NOTICES, key) ? NOTICES[key]! : null;
-      return sendPage(request, reply, config, { title: "Sign in", body: (csrfToken) => loginBody({ csrfToken, notice }) });
+      return sendPage(request, reply, config, { title: "Sign in", status: notice, body: (csrfToken) => loginBody({ csrfToken }) });
     });
 
     app.post("/login", { config: { access: "public" } }, async (request, reply) => {
       const form = parseForm(loginForm, request.body);
-      if (!form.ok) return sendPage(request, reply, config, { title: "Sign in", code: 400, body: (csrfToken) => loginBody({ csrfToken, error: form.message }) });
+      if (!form.ok) return refuse(request, reply, 400, form.message);
       const { email, password } = form.data;
-      if (!email.trim() || !password) {
-        return sendPage(request, reply, config, {
-          title: "Sign in",
-          code: 400,
-          body: (csrfToken) => loginBody({ csrfToken, email, error: "Enter your email and password." }),
-        });
-      }
+      if (!email.trim() || !password) return refuse(request, reply, 400, SIGN_IN_MESSAGES.empty, email);
       const meta = requestMeta(request);
       const result = await signInWithPassword(database.db, deps, email, password, meta);
-      if (!result.ok && result.reason === "ip_throttled") {
-        const message = `Too many failed sign-ins from your network. Try again after ${formatUtc(result.retryAtMs)}.`;
-        return sendPage(request, reply, config, { title: "Sign in", code: 429, body: (csrfToken) => loginBody({ csrfToken, email, error: message }) });
-      }
-      if (!result.ok) {
-        return sendPage(request, reply, config, { title: "Sign in", code: 401, body: (csrfToken) => loginBody({ csrfToken, email, error: SIGN_IN_FAILED }) });
-      }
+      if (!result.ok && result.reason === "ip_throttled") return refuse(request, reply, 429, SIGN_IN_MESSAGES.ipThrottled(formatUtc(result.retryAtMs)), email);
+      if (!result.ok && result.reason === "disabled") return refuse(request, reply, 403, SIGN_IN_MESSAGES.disabled(config.supportContact), email);
+      if (!result.ok) return refuse(request, reply, 401, SIGN_IN_FAILED, email);
       // Signing in again replaces whatever session this browser had.
       if (request.auth) await deleteSession(database.db, request.auth.session.id);
       setSessionCookie(reply, config, result.token);
@@ -65,6 +62,7 @@ export function loginRoutes(deps: AppDeps) {
         await recordAuditEvent(database.db, { clock, random }, { type: "signout", actorUserId: auth.user.id, subjectUserId: auth.user.id, ...requestMeta(request) });
       }
       clearSessionCookie(reply, config);
+      if (auth) setSignInNotice(reply, config, "signed-out");
       return reply.redirect("/login", 303);
     });
   };

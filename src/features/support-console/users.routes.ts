@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { setFlash } from "../../auth/step-up.ts";
-import { type CreateUserError, isRole } from "../../auth/user.ts";
+import { type CreateUserError, isRole, DISPLAY_NAME_MAX_LENGTH } from "../../auth/user.ts";
 import { changeUserEmail } from "./email-change.service.ts";
 import { changeUserRole, inviteUser, setUserDisabled } from "./user-admin.service.ts";
 import { ROLE_WORDS } from "./console.view.ts";
@@ -12,10 +12,11 @@ import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendAdminUserPage } from "./user-page.ts";
 import { proven } from "../../http/guards/access.ts";
+import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 
-const createForm = formSchema({ email: text(320), name: text(200), role: text(16) });
-const roleForm = formSchema({ role: text(16) });
-const emailForm = formSchema({ email: text(320) });
+const createForm = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email"), name: text(DISPLAY_NAME_MAX_LENGTH, "Name"), role: text(16, "Role") });
+const roleForm = formSchema({ role: text(16, "Role") });
+const emailForm = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email") });
 const EMAIL_ERRORS = {
   invalid_email: { code: 400, message: "Enter a valid email address." },
   duplicate_email: { code: 409, message: "Another user already has this email address." },

@@ -4,12 +4,17 @@ import { z } from "zod";
 /** The most any single text field may hold before we refuse the form (passwords allow 128 characters). */
 export const FIELD_MAX_LENGTH = 1024;
 
-/** Text a person typed: NUL never is, and PostgreSQL cannot store it (refused with a 400, not a 500). */
-export const text = (max = FIELD_MAX_LENGTH) =>
+/**
+ * Text a person typed, at most `max` UTF-16 units: the field's `maxlength`, which counts the same
+ * units, so the browser stops the typing where the server would refuse. `label` is the field's label,
+ * for a message a client understands. NUL never is typed, and PostgreSQL cannot store it (refused with
+ * a 400, not a 500).
+ */
+export const text = (max = FIELD_MAX_LENGTH, label = "This field") =>
   z
-    .string({ message: "must be text" })
-    .max(max, { message: `must be at most ${max} characters` })
-    .refine((value) => !value.includes("\u0000"), { message: "must not contain the character U+0000" });
+    .string({ message: `${label} was sent in a form this page did not make. Reload the page and try again.` })
+    .max(max, { message: `${label} must be ${max} characters or fewer.` })
+    .refine((value) => !value.includes("\u0000"), { message: `${label} contains a character that cannot be used. Retype it and try again.` });
 
 /** A form schema: known fields plus the CSRF token, and nothing else (unknown fields are refused). */
 export function formSchema<T extends z.ZodRawShape>(shape: T) {
@@ -31,7 +36,7 @@ export function parseForm<T>(schema: z.ZodType<T>, body: unknown): FormResult<T>
   const name = issue.path.join(".") || "form";
   const present = typeof body === "object" && body !== null && issue.path[0] !== undefined && String(issue.path[0]) in body;
   if (issue.code === "invalid_type" && !present) return { ok: false, message: `The field ${name} is missing.` };
-  return { ok: false, message: `The field ${name} ${issue.message}.` };
+  return { ok: false, message: issue.message };
 }
 
 /**

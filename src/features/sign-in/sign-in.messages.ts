@@ -1,0 +1,11 @@
+/** Every sentence the sign-in page shows, in one place. */
+export const SIGN_IN_MESSAGES = {
+  failed: "The email or password is not correct.",
+  empty: "Enter your email and password.",
+  disabled: (supportContact: string) => `This account is disabled, so it cannot sign in. If you think this is a mistake, contact support: ${supportContact}.`,
+  ipThrottled: (retryAt: string) => `Too many failed sign-ins from your network. Try again after ${retryAt}.`,
+  signedOut: "You have signed out.",
+  sessionEnded: "You were signed out: your session was ended on another device, by support, or after a long time without activity. Sign in again to continue.",
+  passwordReset: "Your password has been changed. Sign in with your new password.",
+  passwordChanged: "Your password has been changed. Sign in again with your new password.",
+} as const;
