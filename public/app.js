@@ -131,6 +131,13 @@
     event.preventDefault();
     dialog.close();
   });
+  // A click on the backdrop reaches the dialog element itself, outside its box: close, as Escape does.
+  dialog.addEventListener("click", (event) => {
+    if (event.target !== dialog || !dialog.matches(":modal")) return;
+    const box = dialog.getBoundingClientRect();
+    const inside = event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
+    if (!inside) dialog.close();
+  });
   dialog.addEventListener("close", () => {
     if (opener) opener.hidden = false;
     openerButton?.focus();

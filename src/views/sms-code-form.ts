@@ -2,6 +2,7 @@ import { codeForm, type Deadline } from "./code-form.ts";
 import { csrfInput, field, formError } from "./form.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { PHONE_FIELD_MAX_LENGTH } from "../auth/phone.ts";
+import { maskedPhone } from "./masked-phone.ts";
 
 export function smsPhoneBody(o: { csrfToken: string; phone?: string; error?: string | null; formError?: string | null }): SafeHtml {
   return html`<h1>Set up SMS codes</h1>
@@ -33,7 +34,7 @@ export function smsCodeBody(o: {
   const waitSeconds = o.resendAvailableAtMs ? Math.ceil((o.resendAvailableAtMs - o.nowMs) / 1000) : 0;
   return html`<h1>${o.heading}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : null}
-<p>We sent a six-digit code by text message to the phone number ending ${o.maskedPhone.slice(-2)} (${o.maskedPhone}).</p>
+<p>We sent a six-digit code by text message to the phone number ending ${o.maskedPhone.slice(-2)} (${maskedPhone(o.maskedPhone)}).</p>
 ${codeForm({ action: o.verifyAction, csrfToken: o.csrfToken, error: o.error, deadline: o.deadline, autofocus: o.autofocus ?? true })}
 <form method="post" action="${o.resendAction}" class="resend-form">
   ${csrfInput(o.csrfToken)}

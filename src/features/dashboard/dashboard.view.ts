@@ -2,6 +2,7 @@ import { describeDevice } from "../../views/device.ts";
 import { describeEvent } from "../../views/event-labels.ts";
 import { formatUtc } from "../../views/time.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
+import { maskedPhone } from "../../views/masked-phone.ts";
 
 export interface DashboardView {
   displayName: string;
@@ -18,7 +19,7 @@ export function dashboardBody(o: DashboardView): SafeHtml {
   <h2 id="security-heading">Sign-in security</h2>
   <dl class="facts">
     <dt>Two-factor method</dt>
-    <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : html`SMS to ${o.method.maskedPhone}`}</dd>
+    <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : html`SMS to ${maskedPhone(o.method.maskedPhone)}`}</dd>
     <dt>Fallback phone</dt>
     <dd>${o.fallbackPhone ?? html`None. <a href="/two-factor">Add a fallback phone</a> so you can reset two-factor sign-in yourself if you lose your device.`}</dd>
     <dt>Previous sign-in</dt>

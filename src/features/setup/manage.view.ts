@@ -1,6 +1,7 @@
 import type { SecondFactorKind } from "../../db/schema.ts";
 import { csrfInput } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
+import { maskedPhone } from "../../views/masked-phone.ts";
 
 export interface ManageView {
   csrfToken: string;
@@ -29,7 +30,7 @@ ${METHODS.map((m) => {
   const id = `method-${m.kind}`;
   return html`<li class="method">
   <h2 id="${id}-name">${m.name}</h2>
-  <p id="${id}">${enabled ? html`<strong>Enabled.</strong>` : "Disabled."} ${m.description}${enabled && m.kind === "sms" && o.maskedPhone ? html` Codes go to ${o.maskedPhone}.` : null}</p>
+  <p id="${id}">${enabled ? html`<strong>Enabled.</strong>` : "Disabled."} ${m.description}${enabled && m.kind === "sms" && o.maskedPhone ? html` Codes go to ${maskedPhone(o.maskedPhone)}.` : null}</p>
   ${enabled ? post(m.action, "Manage", `${id}-name`) : post(m.action, "Set Up Now", `${id}-name`, "button-primary")}
 </li>`;
 })}
