@@ -29,9 +29,9 @@ export function codeForm(o: { action: string; csrfToken: string; error?: string 
 </form>`;
 }
 
-/** The deadline as text (UTC, which every reader can place), enhanced to a local countdown by app.js. */
+/** The deadline to the second (UTC, which every reader can place), enhanced to a local countdown by app.js. */
 export function expiryText(deadline: Deadline): SafeHtml {
   const iso = new Date(deadline.atMs).toISOString();
   const secondsLeft = Math.max(0, Math.round((deadline.atMs - deadline.nowMs) / 1000));
-  return html`Enter it before <time datetime="${iso}" data-countdown-seconds="${secondsLeft}">${iso.slice(11, 16)} UTC</time>.`;
+  return html`Enter it before <time datetime="${iso}" data-countdown-seconds="${secondsLeft}">${iso.slice(11, 19)} UTC</time>.`;
 }

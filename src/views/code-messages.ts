@@ -9,6 +9,8 @@ export const MESSAGES = {
   setupExpired: "The time to enter the code has run out. You will have to restart this process.",
   tooManyCodes: "Too many wrong codes. For your security, sign in again to continue.",
   noCodeSent: "There is no code waiting for you. Ask for a new code.",
+  resendReplaces: "A new code replaces the one sent before.",
+  resendNow: "You can ask for a new code now.",
   smsFailed: "We could not send the code. Try again.",
   smsRateLimited: "Too many codes have been sent for this number, account or network.",
   smsCountryNotAllowed: "This portal cannot send text messages to that country. Use a number from another country, or an authenticator app.",

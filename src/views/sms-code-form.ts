@@ -1,3 +1,4 @@
+import { MESSAGES, resendCooldownMessage } from "./code-messages.ts";
 import { codeForm, type Deadline } from "./code-form.ts";
 import { csrfInput, field, formError } from "./form.ts";
 import { html, type SafeHtml } from "./html.ts";
@@ -27,19 +28,20 @@ export function smsCodeBody(o: {
   resendAvailableAtMs: number | null;
   nowMs: number;
   error?: string | null;
+  /** A refused resend's cool-down: while it runs the hint under "Resend code" says it, so it is said once. */
   notice?: string | null;
   extra?: SafeHtml | null;
   autofocus?: boolean;
 }): SafeHtml {
   const waitSeconds = o.resendAvailableAtMs ? Math.ceil((o.resendAvailableAtMs - o.nowMs) / 1000) : 0;
   return html`<h1>${o.heading}</h1>
-${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : null}
+${o.notice && waitSeconds <= 0 ? html`<p class="notice" role="status">${o.notice}</p>` : null}
 <p>We sent a six-digit code by text message to the phone number ending ${o.maskedPhone.slice(-2)} (${maskedPhone(o.maskedPhone)}).</p>
 ${codeForm({ action: o.verifyAction, csrfToken: o.csrfToken, error: o.error, deadline: o.deadline, autofocus: o.autofocus ?? true })}
 <form method="post" action="${o.resendAction}" class="resend-form">
   ${csrfInput(o.csrfToken)}
-  <button type="submit" class="button-secondary" aria-describedby="resend-hint">Resend code</button>
-  <p class="hint" id="resend-hint">${waitSeconds > 0 ? html`You can ask for a new code in <span data-seconds-left="${waitSeconds}">${waitSeconds} seconds</span>.` : "A new code replaces the one sent before."}</p>
+  <button type="submit" class="button-secondary" aria-describedby="resend-hint"${waitSeconds > 0 ? html` disabled data-resend-button` : null}>Resend code</button>
+  <p class="hint" id="resend-hint"${waitSeconds > 0 ? html` data-seconds-left="${waitSeconds}"` : null}>${waitSeconds > 0 ? resendCooldownMessage(waitSeconds * 1000) : MESSAGES.resendReplaces}</p>
 </form>
 ${o.extra ?? null}`;
 }

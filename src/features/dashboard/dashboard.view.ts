@@ -1,6 +1,6 @@
 import { describeDevice } from "../../views/device.ts";
 import { describeEvent } from "../../views/event-labels.ts";
-import { formatUtc } from "../../views/time.ts";
+import { timeTag } from "../../views/time.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
 import { maskedPhone } from "../../views/masked-phone.ts";
 
@@ -19,11 +19,11 @@ export function dashboardBody(o: DashboardView): SafeHtml {
   <h2 id="security-heading">Sign-in security</h2>
   <dl class="facts">
     <dt>Two-factor method</dt>
-    <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : html`SMS to ${maskedPhone(o.method.maskedPhone)}`}</dd>
+    <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : maskedPhone(`SMS to ${o.method.maskedPhone}`)}</dd>
     <dt>Fallback phone</dt>
     <dd>${o.fallbackPhone ?? html`None. <a href="/two-factor">Add a fallback phone</a> so you can reset two-factor sign-in yourself if you lose your device.`}</dd>
     <dt>Previous sign-in</dt>
-    <dd>${o.previousSignInAt ? html`<time datetime="${new Date(o.previousSignInAt).toISOString()}">${formatUtc(o.previousSignInAt)}</time>` : "This is your first sign-in."}</dd>
+    <dd>${o.previousSignInAt ? timeTag(o.previousSignInAt) : "This is your first sign-in."}</dd>
   </dl>
   <p><a href="/two-factor">Manage Two-Factor</a></p>
 </section>
@@ -36,7 +36,7 @@ export function dashboardBody(o: DashboardView): SafeHtml {
     <caption class="visually-hidden">Your last ${o.activity.length} security events, newest first</caption>
     <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">From</th></tr></thead>
     <tbody>${o.activity.map(
-      (e) => html`<tr><td><time datetime="${new Date(e.atMs).toISOString()}">${formatUtc(e.atMs)}</time></td><td>${describeEvent(e.type)}</td><td>${e.ip ?? "—"}${e.userAgent ? html`<br><span class="hint" title="${e.userAgent.slice(0, 200)}">${describeDevice(e.userAgent)}</span>` : null}</td></tr>`,
+      (e) => html`<tr><td>${timeTag(e.atMs)}</td><td>${describeEvent(e.type)}</td><td>${e.ip ?? "—"}${e.userAgent ? html`<br><span class="hint" title="${e.userAgent.slice(0, 200)}">${describeDevice(e.userAgent)}</span>` : null}</td></tr>`,
     )}</tbody>
   </table>`
   }

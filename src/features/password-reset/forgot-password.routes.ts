@@ -10,7 +10,7 @@ import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 const form = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email") });
 const TITLE = "Forgot your password?";
 
-/** "Forgot password?": the same answer for every address (no enumeration). */
+/** "Forgot password?": the same answer for every address (no enumeration): a redirect to "Check your e-mail". */
 export function forgotPasswordRoutes(deps: AppDeps) {
   const { config, database } = deps;
   return async (app: FastifyInstance) => {
@@ -22,7 +22,10 @@ export function forgotPasswordRoutes(deps: AppDeps) {
       if (!parsed.ok) return sendPage(request, reply, config, { title: TITLE, code: 400, body: (csrfToken) => forgotPasswordBody({ csrfToken, error: parsed.message }) });
       if (!parsed.data.email.trim()) return sendPage(request, reply, config, { title: TITLE, code: 400, body: (csrfToken) => forgotPasswordBody({ csrfToken, error: "Enter your email address." }) });
       await requestPasswordReset(database.db, { ...deps, publicUrl: config.publicUrl, portalName: config.portalName }, parsed.data.email, requestMeta(request));
-      return sendPage(request, reply, config, { title: "Check your e-mail", body: () => forgotPasswordSentBody() });
+      // Post/Redirect/Get: Back or reload never offers to send the form again.
+      return reply.redirect("/forgot-password/sent", 303);
     });
+
+    app.get("/forgot-password/sent", opts, async (request, reply) => sendPage(request, reply, config, { title: "Check your e-mail", body: () => forgotPasswordSentBody() }));
   };
 }

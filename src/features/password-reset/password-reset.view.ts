@@ -1,3 +1,4 @@
+import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 import { codeForm, type Deadline } from "../../views/code-form.ts";
 import { csrfInput, field, formError } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
@@ -9,7 +10,7 @@ export function forgotPasswordBody(o: { csrfToken: string; email?: string; error
 ${formError(o.error)}
 <form method="post" action="/forgot-password" class="stack" novalidate>
   ${csrfInput(o.csrfToken)}
-  ${field({ name: "email", label: "Email", type: "email", autocomplete: "username", value: o.email ?? "", maxlength: 254, autofocus: true })}
+  ${field({ name: "email", label: "Email", type: "email", autocomplete: "username", value: o.email ?? "", maxlength: EMAIL_MAX_LENGTH, autofocus: true })}
   <button type="submit" class="button-primary">Send reset link</button>
 </form>
 <p><a href="/login">Back to sign in</a></p>`;

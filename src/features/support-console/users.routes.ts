@@ -7,15 +7,18 @@ import { ROLE_WORDS } from "./console.view.ts";
 import { type CreateUserForm, createUserBody, userCreatedBody } from "./create-user.view.ts";
 import { findTargetUser, requireAdmin } from "./admin.guard.ts";
 import type { AppDeps } from "../../deps.ts";
-import { emptyFormSchema, formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { formSchema, parseForm, text } from "../../http/forms/form.ts";
 import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendAdminUserPage } from "./user-page.ts";
+import { confirmActionBody } from "./confirm.view.ts";
+import { SUPPORT_CONSOLE_MESSAGES as M } from "./support-console.messages.ts";
 import { proven } from "../../http/guards/access.ts";
 import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 
 const createForm = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email"), name: text(DISPLAY_NAME_MAX_LENGTH, "Name"), role: text(16, "Role") });
-const roleForm = formSchema({ role: text(16, "Role") });
+const roleForm = formSchema({ role: text(16, "Role"), confirm: text(3).optional() });
+const confirmForm = formSchema({ confirm: text(3).optional() });
 const emailForm = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email") });
 const EMAIL_ERRORS = {
   invalid_email: { code: 400, message: "Enter a valid email address." },
@@ -45,6 +48,9 @@ export function adminUserRoutes(deps: AppDeps) {
   const refuseSelf = (request: FastifyRequest, reply: FastifyReply, targetId: string) =>
     sendMessagePage(request, reply, config, { code: 403, heading: "Not allowed on your own account", message: SELF_REFUSED, link: { href: `/admin/users/${targetId}`, text: "Back" } });
 
+  const confirmPage = (request: FastifyRequest, reply: FastifyReply, o: Omit<Parameters<typeof confirmActionBody>[0], "csrfToken">) =>
+    sendPage(request, reply, config, { title: `${o.heading} · Support console`, body: (csrfToken) => confirmActionBody({ csrfToken, ...o }) });
+
   return async (app: FastifyInstance) => {
     const admin = { config: { access: "full" as const }, preHandler: requireAdmin(deps) };
 
@@ -71,9 +77,14 @@ export function adminUserRoutes(deps: AppDeps) {
       app.post(`/admin/users/:id/${action}`, admin, async (request, reply) => {
         const target = await findTargetUser(deps, request, reply);
         if (!target) return reply;
-        const parsed = parseForm(emptyFormSchema, request.body);
+        const parsed = parseForm(confirmForm, request.body);
         if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, status: parsed.message });
         const auth = proven(request, "full");
+        if (target.id === auth.user.id) return refuseSelf(request, reply, target.id);
+        if (parsed.data.confirm !== "yes") {
+          const [heading, effect] = action === "disable" ? [M.confirmDisableHeading, M.confirmDisable] : [M.confirmEnableHeading, M.confirmEnable];
+          return confirmPage(request, reply, { heading: heading(target.display_name), effect: effect(target.display_name), action: `/admin/users/${target.id}/${action}`, submitLabel: action === "disable" ? "Disable user" : "Enable user", backHref: `/admin/users/${target.id}` });
+        }
         const result = await setUserDisabled(db, deps, { agentId: auth.user.id, userId: target.id, disabled: action === "disable", meta: requestMeta(request) });
         if (result === "own_account") return refuseSelf(request, reply, target.id);
         const done = action === "disable" ? `${target.display_name} was disabled and signed out everywhere.` : `${target.display_name} was enabled and can sign in again.`;
@@ -90,6 +101,12 @@ export function adminUserRoutes(deps: AppDeps) {
       const { role } = parsed.data;
       if (!isRole(role)) return sendAdminUserPage(request, reply, deps, target, { code: 400, roleError: "Choose one of the roles." });
       const auth = proven(request, "full");
+      if (target.id === auth.user.id) return refuseSelf(request, reply, target.id);
+      if (parsed.data.confirm !== "yes" && role !== target.role) {
+        const [from, to] = [ROLE_WORDS[target.role], ROLE_WORDS[role]];
+        const effect = M.confirmRole(target.display_name, from, to);
+        return confirmPage(request, reply, { heading: M.confirmRoleHeading(target.display_name), effect, action: `/admin/users/${target.id}/role`, submitLabel: "Change role", fields: { role }, backHref: `/admin/users/${target.id}` });
+      }
       const result = await changeUserRole(db, deps, { agentId: auth.user.id, userId: target.id, role, meta: requestMeta(request) });
       if (result === "own_account") return refuseSelf(request, reply, target.id);
       const words = ROLE_WORDS[role].toLowerCase();
