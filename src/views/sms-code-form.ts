@@ -5,9 +5,11 @@ import { html, type SafeHtml } from "./html.ts";
 import { PHONE_FIELD_MAX_LENGTH } from "../auth/phone.ts";
 import { maskedPhone } from "./masked-phone.ts";
 
-export function smsPhoneBody(o: { csrfToken: string; phone?: string; error?: string | null; formError?: string | null }): SafeHtml {
+/** `now`: what is active and what happens on success, when a method is being replaced. */
+export function smsPhoneBody(o: { csrfToken: string; phone?: string; error?: string | null; formError?: string | null; now?: string | null }): SafeHtml {
   return html`<h1>Set up SMS codes</h1>
 ${formError(o.formError)}
+${o.now ? html`<p class="notice">${o.now}</p>` : null}
 <p>We will send a six-digit code to this phone now, and each time you sign in.</p>
 <form method="post" action="/two-factor/setup/sms/send" class="stack" novalidate>
   ${csrfInput(o.csrfToken)}

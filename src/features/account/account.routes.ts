@@ -37,7 +37,7 @@ export function accountRoutes(deps: AppDeps) {
       title: "Profile",
       code,
       status: flash,
-      body: (csrfToken) => profileBody({ csrfToken, email: user.email, displayName: o.name ?? user.display_name, error: o.error, formError: o.formError }),
+      body: (csrfToken) => profileBody({ csrfToken, email: user.email, displayName: o.name ?? user.display_name, adminPage: user.role === "admin" ? `/admin/users/${user.id}` : null, error: o.error, formError: o.formError }),
     });
   };
 

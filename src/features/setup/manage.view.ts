@@ -2,6 +2,7 @@ import type { SecondFactorKind } from "../../db/schema.ts";
 import { csrfInput } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
 import { maskedPhone } from "../../views/masked-phone.ts";
+import { SETUP_MESSAGES } from "./setup.messages.ts";
 
 export interface ManageView {
   csrfToken: string;
@@ -31,7 +32,8 @@ ${METHODS.map((m) => {
   return html`<li class="method">
   <h2 id="${id}-name">${m.name}</h2>
   <p id="${id}">${enabled ? html`<strong>Enabled.</strong>` : "Disabled."} ${m.description}${enabled && m.kind === "sms" && o.maskedPhone ? html` Codes go to ${maskedPhone(o.maskedPhone)}.` : null}</p>
-  ${enabled ? post(m.action, "Manage", `${id}-name`) : post(m.action, "Set Up Now", `${id}-name`, "button-primary")}
+  ${enabled ? html`<p class="hint" id="${id}-manage">${m.kind === "totp" ? SETUP_MESSAGES.manageApp : SETUP_MESSAGES.manageSms}</p>` : null}
+  ${enabled ? post(m.action, "Manage", `${id}-name ${id}-manage`) : post(m.action, "Set Up Now", `${id}-name`, "button-primary")}
 </li>`;
 })}
 </ul>
@@ -39,7 +41,7 @@ ${METHODS.map((m) => {
   <h2 id="fallback-heading">Fallback phone</h2>
   ${
     o.maskedFallback
-      ? html`<p>Reset codes go to ${o.maskedFallback}.</p>
+      ? html`<p>Reset codes go to ${maskedPhone(o.maskedFallback)}.</p>
   <div class="button-row">${open("Change fallback phone", "button-secondary")}
   ${post("/two-factor/fallback/remove", "Remove fallback phone", "fallback-heading")}</div>`
       : html`<p>None. A fallback phone lets you reset two-factor sign-in yourself if you lose your device.</p>

@@ -23,8 +23,11 @@ export function setupSmsRoutes(deps: AppDeps) {
   const { config, database, clock } = deps;
   const db = database.db;
 
-  const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: string | null }, code = 200) =>
-    sendPage(request, reply, config, { title: "Set up SMS codes", code, body: (csrfToken) => smsPhoneBody({ csrfToken, ...o }) });
+  const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: string | null }, code = 200) => {
+    const active = proven(request, "session").activeMethod;
+    const now = active?.kind === "sms" && active.phoneE164 ? SETUP_MESSAGES.replacingPhone(maskPhone(active.phoneE164)) : active?.kind === "totp" ? SETUP_MESSAGES.switchingToSms : null;
+    return sendPage(request, reply, config, { title: "Set up SMS codes", code, body: (csrfToken) => smsPhoneBody({ csrfToken, ...o, now }) });
+  };
 
   async function codePage(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200, notice: string | null = null) {
     const challenge = await findLatestChallenge(db, proven(request, "session").session.id, "setup");
