@@ -52,6 +52,7 @@ export function renderPage(options: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${failed ? "Error: " : null}${options.title} · ${options.portalName}</title>
+<link rel="icon" href="/favicon.ico" sizes="16x16">
 <link rel="stylesheet" href="/assets/app.css">
 <script src="/assets/app.js" defer></script>
 </head>

@@ -34,3 +34,17 @@ describe.each(TEST_DIALECTS)("every reply is sent once (%s)", (dialect) => {
     expect(twice).toEqual([]);
   });
 });
+
+describe("the portal's icon", () => {
+  it("/favicon.ico is served from public/ and every page links it", async () => {
+    const ctx = await createTestContext("sqlite");
+    try {
+      const icon = await fetch(`${ctx.baseUrl}/favicon.ico`);
+      expect(icon.status).toBe(200);
+      expect(icon.headers.get("content-type")).toBe("image/x-icon");
+      expect((await ctx.client().get("/login")).body).toContain('<link rel="icon" href="/favicon.ico"');
+    } finally {
+      await ctx.close();
+    }
+  });
+});
