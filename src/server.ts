@@ -10,6 +10,7 @@ import { registerRequestRateLimit } from "./http/request-rate-limit.ts";
 import { registerEmptyFormCheck } from "./http/forms/form.ts";
 import { sendMessagePage } from "./http/render.ts";
 import { createMetrics, registerMetrics } from "./http/metrics.ts";
+import { devLogStream } from "./http/dev-log.ts";
 import { OneLinePerRequest, registerRequestId, requestIdGenerator, requestLogSerializers } from "./http/request-log.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { adminRoutes } from "./features/support-console/search.routes.ts";
@@ -45,7 +46,13 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
     logger:
       deps.logger === false
         ? false
-        : { level: config.logLevel, redact: ["req.headers.cookie", "req.headers.authorization"], serializers: requestLogSerializers, ...(deps.logger === true ? {} : deps.logger) },
+        : {
+            level: config.logLevel,
+            redact: ["req.headers.cookie", "req.headers.authorization"],
+            serializers: requestLogSerializers,
+            // A developer's terminal: short lines (src/http/dev-log.ts); production or a pipe: JSON for the log pipeline.
+            ...(deps.logger === true ? (!config.production && process.stdout.isTTY ? { stream: devLogStream(process.stdout) } : {}) : deps.logger),
+          },
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
