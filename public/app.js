@@ -61,6 +61,22 @@
   });
 })();
 
+// Times in the reader's own time zone: every <time datetime> the server wrote in UTC ("2026-11-29
+// 09:00 UTC") is rewritten as "2026-11-29 10:00 CET"; countdowns have their own code below.
+(() => {
+  const parts = (date) => Object.fromEntries(
+    new Intl.DateTimeFormat(undefined, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" })
+      .formatToParts(date)
+      .map((part) => [part.type, part.value]),
+  );
+  document.querySelectorAll("time[datetime]:not([data-countdown-seconds])").forEach((el) => {
+    const date = new Date(el.getAttribute("datetime"));
+    if (Number.isNaN(date.getTime())) return;
+    const p = parts(date);
+    el.textContent = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
+  });
+})();
+
 // Countdowns: a code's deadline in the reader's local time with minutes left, and the resend cool-down.
 (() => {
   const pad = (n) => String(n).padStart(2, "0");
@@ -69,7 +85,7 @@
     const secondsLeft = Number(el.getAttribute("data-countdown-seconds"));
     if (!Number.isFinite(secondsLeft)) return;
     const deadline = Date.now() + secondsLeft * 1000;
-    const local = new Date(deadline).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const local = new Date(deadline).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
     const tick = () => {
       const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       el.textContent = left > 0 ? `${local} (${Math.floor(left / 60)}:${pad(left % 60)} left)` : `${local} (time is up)`;
@@ -77,19 +93,38 @@
     };
     tick();
   });
-  document.querySelectorAll("[data-seconds-left]").forEach((el) => {
-    let left = Number(el.getAttribute("data-seconds-left"));
-    const hint = el.closest("p");
+  // "Resend code" stays disabled while its cool-down runs; the hint counts the seconds down.
+  document.querySelectorAll("[data-seconds-left]").forEach((hint) => {
+    let left = Number(hint.getAttribute("data-seconds-left"));
+    const button = hint.closest("form")?.querySelector("[data-resend-button]");
     const tick = () => {
       if (left <= 0) {
-        if (hint) hint.textContent = "You can ask for a new code now.";
+        hint.textContent = "You can ask for a new code now.";
+        if (button) button.disabled = false;
         return;
       }
-      el.textContent = `${left} second${left === 1 ? "" : "s"}`;
+      hint.textContent = `You can ask for a new code in ${left} second${left === 1 ? "" : "s"}.`;
       left -= 1;
       setTimeout(tick, 1000);
     };
     tick();
+  });
+})();
+
+// Error summary: focus it on load (autofocus does so without this file), and let its links focus the
+// field they name with its label in view, as the GOV.UK error summary does.
+(() => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (!summary) return;
+  summary.focus();
+  summary.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[href^='#']") : null;
+    const field = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    if (!field) return;
+    event.preventDefault();
+    const label = document.querySelector(`label[for="${field.id}"]`) ?? field.closest("fieldset")?.querySelector("legend");
+    (label ?? field).scrollIntoView();
+    field.focus({ preventScroll: true });
   });
 })();
 
@@ -113,6 +148,13 @@
   dialog.querySelector("[data-reset-close]")?.addEventListener("click", (event) => {
     event.preventDefault();
     dialog.close();
+  });
+  // A click on the backdrop reaches the dialog element itself, outside its box: close, as Escape does.
+  dialog.addEventListener("click", (event) => {
+    if (event.target !== dialog || !dialog.matches(":modal")) return;
+    const box = dialog.getBoundingClientRect();
+    const inside = event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
+    if (!inside) dialog.close();
   });
   dialog.addEventListener("close", () => {
     if (opener) opener.hidden = false;

@@ -4,6 +4,7 @@ import { createKeyring } from "./crypto/encryption.ts";
 import { cryptoRandom, type RandomSource } from "./crypto/random.ts";
 import { openDatabase } from "./db/database.ts";
 import pino from "pino";
+import { frameDevMessage } from "./http/dev-log.ts";
 import { createConsoleMail } from "./adapters/mail/console-mail.ts";
 import { createMailQueue, type NoticeFacts } from "./adapters/mail/mail-queue.ts";
 import type { AuditEventType } from "./auth/audit.ts";
@@ -22,7 +23,7 @@ export function createDeps(
   options: { clock?: Clock; random?: RandomSource; log?: (line: string) => void; logger?: AppDeps["logger"] } = {},
 ): AppDeps {
   const clock = options.clock ?? systemClock;
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const log = options.log ?? ((line: string) => process.stdout.write(`${frameDevMessage(line, process.stdout.isTTY === true)}\n`));
   // The console senders keep what they "send" here; /dev/outbox shows it outside production only.
   const devOutbox = createOutbox();
   const sms =

@@ -11,6 +11,7 @@ import { registerEmptyFormCheck } from "./http/forms/form.ts";
 import { HTTP_MESSAGES } from "./http/http.messages.ts";
 import { sendMessagePage } from "./http/render.ts";
 import { createMetrics, registerMetrics } from "./http/metrics.ts";
+import { devLogStream } from "./http/dev-log.ts";
 import { OneLinePerRequest, registerRequestId, requestIdGenerator, requestLogSerializers } from "./http/request-log.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { oidcInteractionRoutes } from "./features/oidc/interaction.routes.ts";
@@ -56,7 +57,13 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
     logger:
       deps.logger === false
         ? false
-        : { level: config.logLevel, redact: ["req.headers.cookie", "req.headers.authorization"], serializers: requestLogSerializers, ...(deps.logger === true ? {} : deps.logger) },
+        : {
+            level: config.logLevel,
+            redact: ["req.headers.cookie", "req.headers.authorization"],
+            serializers: requestLogSerializers,
+            // A developer's terminal: short lines (src/http/dev-log.ts); production or a pipe: JSON for the log pipeline.
+            ...(deps.logger === true ? (!config.production && process.stdout.isTTY ? { stream: devLogStream(process.stdout) } : {}) : deps.logger),
+          },
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,

@@ -9,6 +9,7 @@ export type AuditEventType =
   | "user.password_set"
   | "signin.password_succeeded"
   | "signin.password_failed"
+  | "signin.refused_disabled"
   | "signin.completed"
   | "signin.second_factor_failed"
   | "two_factor.setup"

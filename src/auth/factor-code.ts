@@ -6,9 +6,10 @@ import { secondFactorAttempt } from "./lockout.ts";
 import { acceptTotpStep, readTotpSecret } from "./second-factor.ts";
 import type { SessionMeta } from "./session.ts";
 import { type VerifyResult, verifySmsChallenge } from "./sms-challenge.ts";
-import { verifyTotp } from "./totp.ts";
+import { isUsedTotpCode, verifyTotp } from "./totp.ts";
 
-export type CodeError = "wrong" | "expired" | "too_many" | "no_challenge" | "locked";
+/** "reused": the right app code of a step already accepted (RFC 6238 §5.2 refuses it; the user is told so). */
+export type CodeError = "wrong" | "reused" | "expired" | "too_many" | "no_challenge" | "locked";
 export type FactorCodeResult = { ok: true } | { ok: false; error: CodeError };
 
 type Deps = CoreDeps & { keyring: Keyring };
@@ -28,7 +29,8 @@ export async function guardSecondFactor(
   if (!attempt.allowed) return { ok: false, error: "locked" };
   const result = await check();
   if (result.ok) await attempt.succeeded();
-  else if (result.error === "wrong") await attempt.failed();
+  // A reused code counts as a failed guess too: it proves nothing now, and it is rare for a real user.
+  else if (result.error === "wrong" || result.error === "reused") await attempt.failed();
   else await attempt.succeeded(); // expired or missing codes are not guesses: give the slot back
   return result.ok ? { ok: true } : { ok: false, error: result.error };
 }
@@ -45,8 +47,10 @@ export async function verifyActiveFactorCode(
   const { factor } = input;
   return guardSecondFactor(db, deps, { userId: factor.user_id, meta: input.meta }, async () => {
     if (factor.kind === "totp") {
-      const result = verifyTotp({ secret: readTotpSecret(deps.keyring, factor), code: input.code, nowMs: deps.clock.nowMs(), lastUsedStep: factor.totp_last_step });
-      return result.ok && (await acceptTotpStep(db, factor.id, result.step)) ? { ok: true } : { ok: false, error: "wrong" };
+      const totp = { secret: readTotpSecret(deps.keyring, factor), code: input.code, nowMs: deps.clock.nowMs(), lastUsedStep: factor.totp_last_step };
+      const result = verifyTotp(totp);
+      if (result.ok) return (await acceptTotpStep(db, factor.id, result.step)) ? { ok: true } : { ok: false, error: "reused" }; // a concurrent request took this step
+      return { ok: false, error: isUsedTotpCode(totp) ? "reused" : "wrong" };
     }
     return verifySmsChallenge(db, deps.clock, input.sessionId, input.smsPurpose, input.code);
   });

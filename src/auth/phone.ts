@@ -47,3 +47,6 @@ export function maskPhone(e164: string): string {
 export function countryOfE164(e164: string): string | undefined {
   return parsePhoneNumberFromString(e164)?.country;
 }
+
+/** The phone fields' `maxlength` (and the form limit): E.164 is at most 15 digits, with room for spaces and a "+". */
+export const PHONE_FIELD_MAX_LENGTH = 40;

@@ -54,8 +54,10 @@ export async function findLatestChallenge(db: Kysely<DB>, sessionId: string, pur
     .executeTakeFirst();
 }
 
-export function smsMessage(portalName: string, code: string): string {
-  return `${portalName}: your verification code is ${code}. It expires in 10 minutes. Never share it with anyone.`;
+/** The text: a reset code is called so (PORTAL.md: only the two-factor reset uses "Reset code"). */
+export function smsMessage(portalName: string, code: string, purpose: SmsPurpose = "signin"): string {
+  const what = purpose === "reset" ? "reset code" : "verification code";
+  return `${portalName}: your ${what} is ${code}. It expires in 10 minutes. Never share it with anyone.`;
 }
 
 /**
@@ -101,7 +103,7 @@ export async function issueSmsChallenge(db: Kysely<DB>, deps: ChallengeDeps, tar
     await trx.insertInto("sms_challenges").values(challenge).execute();
   });
   try {
-    await deps.sms.send({ to: target.phoneE164, body: smsMessage(deps.portalName, code) });
+    await deps.sms.send({ to: target.phoneE164, body: smsMessage(deps.portalName, code, target.purpose) });
   } catch (cause) {
     await db.deleteFrom("sms_challenges").where("id", "=", id).execute();
     await releaseAll();

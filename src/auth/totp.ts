@@ -102,6 +102,23 @@ export function verifyTotp(input: {
   return matchedStep === null ? { ok: false } : { ok: true, step: matchedStep };
 }
 
+/**
+ * Whether a refused code is the right code of a step inside the window that was already used (a
+ * second device in the same 30 s, or a double submit): the user is told to wait for the next code
+ * instead of "not correct". Only asked after `verifyTotp` refused, so it grants nothing.
+ */
+export function isUsedTotpCode(input: { secret: Buffer; code: string; nowMs: number; lastUsedStep: number | null }): boolean {
+  if (input.lastUsedStep === null || !/^\d{6}$/.test(input.code)) return false;
+  const currentStep = totpStepAt(input.nowMs);
+  let used = false;
+  for (const step of [currentStep - 1, currentStep, currentStep + 1]) {
+    if (step < 0 || step > input.lastUsedStep) continue;
+    const expected = generateTotpCode({ secret: input.secret, nowMs: step * TOTP_PERIOD_SECONDS * 1000 });
+    if (constantTimeEqual(expected, input.code)) used = true;
+  }
+  return used;
+}
+
 const CODE_SEPARATORS = /[\s\-\u2010-\u2015\u2212]/g;
 
 /**

@@ -36,3 +36,20 @@ export function readRememberCookie(request: FastifyRequest, config: Config): str
 export function setRememberCookie(reply: FastifyReply, config: Config, value: string, maxAgeSeconds: number): void {
   reply.setCookie(rememberCookieName(config), value, { path: "/", httpOnly: true, sameSite: "lax", secure: config.secureCookies, maxAge: maxAgeSeconds });
 }
+
+/** Why the sign-in page is shown, carried across one redirect: a key of a fixed list, never text to display. */
+export type SignInNotice = "signed-out" | "session-ended";
+const NOTICE_COOKIE = "gatehouse_signin_notice";
+const NOTICE_KEYS: readonly string[] = ["signed-out", "session-ended"] satisfies SignInNotice[];
+
+export function setSignInNotice(reply: FastifyReply, config: Config, notice: SignInNotice): void {
+  reply.setCookie(NOTICE_COOKIE, notice, { path: "/login", httpOnly: true, sameSite: "lax", secure: config.secureCookies, maxAge: 120 });
+}
+
+/** The notice this browser carries to /login (cleared as it is read), or null. */
+export function takeSignInNotice(request: FastifyRequest, reply: FastifyReply, config: Config): SignInNotice | null {
+  const value = request.cookies[NOTICE_COOKIE];
+  if (value === undefined) return null;
+  reply.clearCookie(NOTICE_COOKIE, { path: "/login", httpOnly: true, sameSite: "lax", secure: config.secureCookies });
+  return NOTICE_KEYS.includes(value) ? (value as SignInNotice) : null;
+}

@@ -16,10 +16,28 @@ export function registerErrorHandlers(app: FastifyInstance, config: Config): voi
     request.log.info({ code: error.code, status }, "request refused");
     const known = MESSAGES[status] ?? MESSAGES[400]!;
     const message = status === 400 && error.message && error.validation ? HTTP_MESSAGES.requestInvalid(error.message) : known.message;
-    return sendMessagePage(request, reply, config, { code: status, heading: known.heading, message });
+    return sendMessagePage(request, reply, config, { code: status, heading: known.heading, message, link: backLink(request, config) });
   });
 
   app.setNotFoundHandler((request, reply) => sendNotFound(request, reply, config));
+}
+
+/**
+ * A way back from a refused request: the page the form was on when the browser says so (Referer, this
+ * portal's own origin only, its path alone: never an open redirect), else the portal's start page.
+ */
+export function backLink(request: FastifyRequest, config: Config): { href: string; text: string } {
+  const referer = request.headers.referer;
+  if (referer) {
+    try {
+      const from = new URL(referer);
+      const own = from.origin === config.publicUrl.origin || from.origin === `${request.protocol}://${request.host}`;
+      if (own && from.pathname.startsWith("/") && !from.pathname.startsWith("//")) return { href: from.pathname + from.search, text: "Go back to the page you were on" };
+    } catch {
+      // not a URL: no way back but the start page
+    }
+  }
+  return { href: "/", text: "Go to the portal" };
 }
 
 /** The page for an unknown address; also what a page shows to someone who must not learn it exists. */

@@ -1,5 +1,6 @@
 /** Every sentence the server's own plumbing shows: error pages, unreadable forms, choosing a password. */
 export const HTTP_MESSAGES = {
+  adminsOnlyHeading: "Administrators only",
   /** The page for each refused request, by HTTP status. */
   errors: {
     400: { heading: "That request could not be read", message: "The form was incomplete or malformed. Go back and try again." },
@@ -17,13 +18,13 @@ export const HTTP_MESSAGES = {
   goToPortal: "Go to the portal",
 
   // Forms: the field's name and what is wrong with it.
-  fieldNotText: "must be text",
-  fieldTooLong: (max: number) => `must be at most ${max} characters`,
-  fieldHasNul: "must not contain the character U+0000",
+  fieldNotText: (label: string) => `${label} was sent in a form this page did not make. Reload the page and try again.`,
+  fieldTooLong: (label: string, max: number) => `${label} must be ${max} characters or fewer.`,
+  fieldHasNul: (label: string) => `${label} contains a character that cannot be used. Retype it and try again.`,
+  checkboxInvalid: "A checkbox was sent with a value this page did not make. Reload the page and try again.",
   formUnreadable: "The form could not be read.",
   formUnknownField: (keys: string) => `The form has a field it should not have: ${keys}.`,
   fieldMissing: (name: string) => `The field ${name} is missing.`,
-  fieldInvalid: (name: string, problem: string) => `The field ${name} ${problem}.`,
 
   // Choosing a password, on every page that sets one.
   passwordTooShort: (min: number) => `Use at least ${min} characters.`,

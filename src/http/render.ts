@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/config.ts";
 import type { SafeHtml } from "../views/html.ts";
+import { collectPageErrors } from "../views/error-summary.ts";
 import { renderPage } from "../views/layout.ts";
 import { messageBody } from "../views/message.ts";
 
@@ -15,13 +16,16 @@ export interface PageInput {
 export function sendPage(request: FastifyRequest, reply: FastifyReply, config: Config, page: PageInput): FastifyReply {
   const csrfToken = reply.generateCsrf();
   const auth = request.auth;
+  const { rendered: body, errors } = collectPageErrors(() => page.body(csrfToken));
   const markup = renderPage({
     title: page.title,
     portalName: config.portalName,
     csrfToken,
     user: auth ? { displayName: auth.user.display_name, full: auth.session.stage === "full", role: auth.user.role } : null,
     status: page.status ?? null,
-    body: page.body(csrfToken),
+    body,
+    errors,
+    failed: request.method === "POST" && (page.code ?? 200) >= 400,
   });
   return reply.code(page.code ?? 200).header("cache-control", "no-store").type("text/html; charset=utf-8").send(markup);
 }

@@ -1,4 +1,5 @@
 import type { AuditEventType } from "../auth/audit.ts";
+import { IDENTITY_CHECKS, isIdentityCheck } from "../auth/support-reset.ts";
 
 const WHAT_HAPPENED: Partial<Record<AuditEventType, string>> = {
   "two_factor.setup": "Two-factor sign-in was set up on your account.",
@@ -30,6 +31,22 @@ export interface SecurityNotice {
   portalName: string;
   supportContact: string;
   publicUrl: string;
+  actorName?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+/**
+ * A support reset was done by an agent, not by the reader: say who (first name only) and how they
+ * checked it was the account holder, instead of the agent's address and browser and "if this was you".
+ */
+function supportResetLines(n: SecurityNotice, when: string): string[] {
+  const agent = n.actorName?.trim().split(/\s+/)[0] || "An agent";
+  const check = typeof n.detail?.identity_check === "string" && isIdentityCheck(n.detail.identity_check) ? IDENTITY_CHECKS[n.detail.identity_check] : null;
+  return [
+    `${agent} from our support team reset it at ${when}${check ? `, after checking who you are (${check.charAt(0).toLowerCase()}${check.slice(1)})` : ""}. The next time you sign in, you will set up two-factor sign-in again.`,
+    "",
+    `If you did not ask support for this, contact ${n.supportContact} straight away and change your password at ${n.publicUrl}.`,
+  ];
 }
 
 /** The e-mail for a security event: what changed, when, from where, and what to do if it was not them. */
@@ -37,6 +54,15 @@ export function composeSecurityNotice(n: SecurityNotice): { subject: string; tex
   const what = WHAT_HAPPENED[n.type] ?? "A security setting on your account was changed.";
   const when = `${new Date(n.atMs).toISOString().slice(0, 16).replace("T", " ")} UTC`;
   const where = [n.ip ? `IP address ${n.ip}` : null, n.userAgent ? `browser "${n.userAgent.slice(0, 120)}"` : null].filter(Boolean).join(", ") || "not recorded";
+  const closing = n.type === "two_factor.support_reset"
+    ? supportResetLines(n, when)
+    : [
+      `When: ${when}`,
+      `From: ${where}`,
+      "",
+      "If this was you, there is nothing more to do.",
+      `If it was not you, contact ${n.supportContact} straight away: someone may have your password. You can review your account at ${n.publicUrl}.`,
+    ];
   return {
     subject: `${n.portalName}: a change to how you sign in`,
     text: [
@@ -44,11 +70,7 @@ export function composeSecurityNotice(n: SecurityNotice): { subject: string; tex
       "",
       what,
       "",
-      `When: ${when}`,
-      `From: ${where}`,
-      "",
-      "If this was you, there is nothing more to do.",
-      `If it was not you, contact ${n.supportContact} straight away: someone may have your password. You can review your account at ${n.publicUrl}.`,
+      ...closing,
       "",
       `— ${n.portalName}`,
     ].join("\n"),

@@ -1,3 +1,5 @@
+import { reportPageError } from "./error-summary.ts";
+import { CODE_FIELD_MAX_LENGTH } from "../http/forms/code-input.ts";
 import { csrfInput } from "./form.ts";
 import { html, type SafeHtml } from "./html.ts";
 
@@ -12,6 +14,7 @@ export interface Deadline {
 }
 
 export function codeForm(o: { action: string; csrfToken: string; error?: string | null; deadline?: Deadline | null; hint?: string | null; autofocus?: boolean; extraFields?: SafeHtml | null }): SafeHtml {
+  if (o.error) reportPageError({ message: o.error, fieldId: "field-code" });
   const described = ["code-hint", o.deadline ? "code-expiry" : null, o.error ? "code-error" : null].filter(Boolean).join(" ");
   return html`<form method="post" action="${o.action}" class="stack code-form" novalidate>
   ${csrfInput(o.csrfToken)}
@@ -20,16 +23,16 @@ export function codeForm(o: { action: string; csrfToken: string; error?: string 
     <p class="hint" id="code-hint">${o.hint ?? "Enter the six digits. Spaces are ignored."}</p>
     ${o.deadline ? html`<p class="hint" id="code-expiry">${expiryText(o.deadline)}</p>` : null}
     ${o.error ? html`<p class="error" id="code-error">${o.error}</p>` : null}
-    <input id="field-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" aria-describedby="${described}"${o.error ? html` aria-invalid="true"` : null} required${o.autofocus === false ? null : html` autofocus`}>
+    <input id="field-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="${CODE_FIELD_MAX_LENGTH}" aria-describedby="${described}"${o.error ? html` aria-invalid="true"` : null} required${o.autofocus === false ? null : html` autofocus`}>
   </div>
   ${o.extraFields ?? null}
   <button type="submit" class="button-primary">Verify</button>
 </form>`;
 }
 
-/** The deadline as text (UTC, which every reader can place), enhanced to a local countdown by app.js. */
+/** The deadline to the second (UTC, which every reader can place), enhanced to a local countdown by app.js. */
 export function expiryText(deadline: Deadline): SafeHtml {
   const iso = new Date(deadline.atMs).toISOString();
   const secondsLeft = Math.max(0, Math.round((deadline.atMs - deadline.nowMs) / 1000));
-  return html`Enter it before <time datetime="${iso}" data-countdown-seconds="${secondsLeft}">${iso.slice(11, 16)} UTC</time>.`;
+  return html`Enter it before <time datetime="${iso}" data-countdown-seconds="${secondsLeft}">${iso.slice(11, 19)} UTC</time>.`;
 }

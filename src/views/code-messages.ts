@@ -4,10 +4,13 @@ import type { CodeError } from "../auth/factor-code.ts";
 export const MESSAGES = {
   codeFormat: "Enter the six-digit code: six digits, spaces and dashes allowed.",
   codeWrong: "That code is not correct. Check it and try again.",
+  codeReused: "That code was already used. Wait for your authenticator app to show the next code, then enter the new one.",
   codeExpired: "This code has expired. Ask for a new code.",
   setupExpired: "The time to enter the code has run out. You will have to restart this process.",
   tooManyCodes: "Too many wrong codes. For your security, sign in again to continue.",
   noCodeSent: "There is no code waiting for you. Ask for a new code.",
+  resendReplaces: "A new code replaces the one sent before.",
+  resendNow: "You can ask for a new code now.",
   smsFailed: "We could not send the code. Try again.",
   smsRateLimited: "Too many codes have been sent for this number, account or network.",
   smsCountryNotAllowed: "This portal cannot send text messages to that country. Use a number from another country, or an authenticator app.",
@@ -26,7 +29,7 @@ export function resendCooldownMessage(retryAfterMs: number): string {
 
 /** What a refused code says, by why it was refused. */
 export function codeErrorMessage(error: CodeError): string {
-  return { wrong: MESSAGES.codeWrong, expired: MESSAGES.codeExpired, too_many: MESSAGES.tooManyCodes, no_challenge: MESSAGES.noCodeSent, locked: MESSAGES.secondFactorLocked }[error];
+  return { wrong: MESSAGES.codeWrong, reused: MESSAGES.codeReused, expired: MESSAGES.codeExpired, too_many: MESSAGES.tooManyCodes, no_challenge: MESSAGES.noCodeSent, locked: MESSAGES.secondFactorLocked }[error];
 }
 
 /** The HTTP status for a refused code. */

@@ -7,6 +7,7 @@ const LABELS: Record<string, string> = {
   "user.role_changed": "Role changed",
   "signin.password_succeeded": "Password accepted",
   "signin.password_failed": "Sign-in failed: wrong email or password",
+  "signin.refused_disabled": "Sign-in refused: account disabled",
   "signin.completed": "Signed in",
   "signin.second_factor_failed": "Sign-in failed: wrong two-factor code",
   signout: "Signed out",

@@ -1,3 +1,4 @@
+import { reportPageError } from "./error-summary.ts";
 import { html, type SafeHtml } from "./html.ts";
 
 /** Labelled choice and multi-line fields, with hint and error tied to them like `field()`'s. */
@@ -16,8 +17,10 @@ interface Common {
   hint?: string | null;
 }
 
-function ids(o: Common) {
+/** `focusId`: what the error summary links to (a radio group's first button). */
+function ids(o: Common, focusId?: string) {
   const id = `${o.idPrefix ?? "field"}-${o.name}`;
+  if (o.error) reportPageError({ message: o.error, fieldId: focusId ?? id });
   const describedBy = [o.hint ? `${id}-hint` : null, o.error ? `${id}-error` : null].filter(Boolean).join(" ");
   return { id, describedBy };
 }
@@ -28,7 +31,7 @@ function notes(id: string, o: Common): SafeHtml {
 
 /** A required choice of one: radio buttons in a fieldset whose legend is the question. */
 export function radioGroup(o: Common & { options: readonly Option[]; value?: string | null }): SafeHtml {
-  const { id, describedBy } = ids(o);
+  const { id, describedBy } = ids(o, o.options[0] ? `${o.idPrefix ?? "field"}-${o.name}-${o.options[0].value}` : undefined);
   return html`<fieldset class="field choice-group${o.error ? " field-invalid" : ""}"${describedBy ? html` aria-describedby="${describedBy}"` : null}>
   <legend>${o.label}</legend>
   ${notes(id, o)}

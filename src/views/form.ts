@@ -1,3 +1,4 @@
+import { reportPageError } from "./error-summary.ts";
 import { html, type SafeHtml } from "./html.ts";
 
 export interface FieldOptions {
@@ -17,6 +18,7 @@ export interface FieldOptions {
 /** A labelled input whose hint and error are tied to it with aria-describedby. */
 export function field(o: FieldOptions): SafeHtml {
   const id = `field-${o.name}`;
+  if (o.error) reportPageError({ message: o.error, fieldId: id });
   const described = [o.hint ? `${id}-hint` : null, o.error ? `${id}-error` : null].filter(Boolean).join(" ");
   return html`<div class="field${o.error ? " field-invalid" : ""}">
   <label for="${id}">${o.label}</label>
@@ -30,7 +32,8 @@ export function csrfInput(token: string): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${token}">`;
 }
 
-/** A form-level error, announced to screen readers. */
+/** A form-level error: listed in the page's error summary, or shown here when no page is collecting them. */
 export function formError(message: string | null | undefined): SafeHtml | null {
-  return message ? html`<div class="notice notice-error" role="alert">${message}</div>` : null;
+  if (!message || reportPageError({ message, fieldId: null })) return null;
+  return html`<div class="notice notice-error" role="alert">${message}</div>`;
 }

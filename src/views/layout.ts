@@ -1,4 +1,5 @@
 import type { Role } from "../db/schema.ts";
+import { errorSummary, type PageError } from "./error-summary.ts";
 import { html, type SafeHtml } from "./html.ts";
 
 export interface PageUser {
@@ -17,6 +18,10 @@ export interface PageOptions {
   /** A confirmation shown in a role="status" region. */
   status?: string | null;
   body: SafeHtml;
+  /** What the body reported (see error-summary.ts): listed above it, and the title starts with "Error:". */
+  errors?: readonly PageError[];
+  /** A refused form whose error lives elsewhere (e.g. in a dialog): the title still says "Error:". */
+  failed?: boolean;
 }
 
 function header(options: PageOptions): SafeHtml {
@@ -41,11 +46,14 @@ function header(options: PageOptions): SafeHtml {
 }
 
 export function renderPage(options: PageOptions): string {
+  const errors = options.errors ?? [];
+  const failed = errors.length > 0 || options.failed === true;
   return `<!doctype html>${html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title} · ${options.portalName}</title>
+<title>${failed ? "Error: " : null}${options.title} · ${options.portalName}</title>
+<link rel="icon" href="/favicon.ico" sizes="16x16">
 <link rel="stylesheet" href="/assets/app.css">
 <script src="/assets/app.js" defer></script>
 </head>
@@ -53,6 +61,7 @@ export function renderPage(options: PageOptions): string {
 ${header(options)}
 <main id="main">
 ${options.status ? html`<div role="status" class="notice notice-success">${options.status}</div>` : html`<div role="status" class="visually-empty"></div>`}
+${errorSummary(errors)}
 ${options.body}
 </main>
 </body>

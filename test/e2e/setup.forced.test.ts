@@ -105,7 +105,9 @@ describe.each(TEST_DIALECTS)("forced two-factor set-up in a real browser (%s)", 
     // A wrong code: the error is tied to the field and the same key is still shown.
     await codeField().fill(wrongTotpCode(secret, ctx.clock.nowMs()));
     await button("Verify").click();
-    await page.getByText(MESSAGES.codeWrong).waitFor();
+    // Said twice: in the error summary at the top (focused, linking here) and next to the field.
+    await page.locator("[data-error-summary]").getByText(MESSAGES.codeWrong).waitFor();
+    expect(await page.getByText(MESSAGES.codeWrong).count()).toBe(2);
     expect(pathOf(page)).toBe("/two-factor/setup/app/verify");
     expect(await codeField().getAttribute("aria-invalid")).toBe("true");
     expect(await descriptionOf(codeField())).toContain(MESSAGES.codeWrong);
@@ -172,10 +174,12 @@ describe.each(TEST_DIALECTS)("forced two-factor set-up in a real browser (%s)", 
     expect(code, `a six-digit code in "${sent[0]!.body.replace(/\d/g, "#")}"`).toBeDefined();
     expect(await page.getByText(/ending 56\b/).count()).toBe(1);
 
-    // "Resend code" right away: the cool-down is announced as a notice (not a field error) and nothing is sent.
-    await button("Resend code").click();
-    const cooldown = resendCooldownMessage(RESEND_COOLDOWN_MS);
-    await page.getByRole("status").filter({ hasText: cooldown }).waitFor();
+    // While the cool-down runs, "Resend code" is disabled and its hint (said once) counts the seconds left.
+    expect(await button("Resend code").isDisabled()).toBe(true);
+    // The hint counts down in real time (the page's clock is fixed, its timers are not).
+    expect(resendCooldownMessage(RESEND_COOLDOWN_MS)).toBe("You can ask for a new code in 30 seconds.");
+    expect((await page.locator("#resend-hint").textContent())?.trim()).toMatch(/^You can ask for a new code in \d+ seconds?\.$/);
+    expect(await page.getByText("You can ask for a new code in").count()).toBe(1);
     expect(await codeField().getAttribute("aria-invalid")).toBeNull();
     expect(await page.locator("#code-error").count()).toBe(0);
     expect(twilio.requestCount() - requestsBefore).toBe(1);

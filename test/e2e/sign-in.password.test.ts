@@ -58,9 +58,12 @@ describe.each(TEST_DIALECTS)("signing in with a real browser (%s)", (dialect) =>
     await passwordField().fill(`${TEST_PASSWORD}!`);
     await signInButton().click();
 
-    const alert = page.getByRole("alert");
-    await alert.waitFor();
-    expect((await alert.textContent())?.trim()).toBe(SIGN_IN_FAILED);
+    // The error summary at the top lists it and has focus (GOV.UK pattern); the title says "Error:".
+    const summary = page.locator("[data-error-summary]");
+    await summary.waitFor();
+    expect((await summary.getByRole("listitem").textContent())?.trim()).toBe(SIGN_IN_FAILED);
+    expect(await isFocused(page, summary)).toBe(true);
+    expect(await page.title()).toMatch(/^Error: Sign in/);
     expect(pathOf(page)).toBe("/login");
     await heading(page, "Sign in").waitFor();
     expect(await emailField().inputValue()).toBe(user.email);

@@ -82,7 +82,7 @@ describe.each(TEST_DIALECTS)("every later sign-in asks for the second factor (%s
     const second = await ctx.signInWithPassword(email);
     const replay = await submitSignInCode(second, code);
     expect(replay.status).toBe(400);
-    expect(replay.body).toContain(MESSAGES.codeWrong);
+    expect(replay.body).toContain(MESSAGES.codeReused); // told apart from a wrong code (PORTAL.md §6)
     expect(replay.body).toMatch(/aria-describedby="[^"]*\bcode-error\b/);
 
     ctx.clock.advance(STEP_MS);

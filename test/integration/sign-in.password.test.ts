@@ -3,6 +3,7 @@ import { sha256Hex } from "../../src/crypto/hash.ts";
 import { TEST_PASSWORD } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { useTestContext } from "../support/fixtures.ts";
+import { firstErrorOf } from "../support/page-errors.ts";
 
 describe.each(TEST_DIALECTS)("sign-in with password (%s)", (dialect) => {
   const ctx = useTestContext(dialect);
@@ -47,7 +48,7 @@ describe.each(TEST_DIALECTS)("sign-in with password (%s)", (dialect) => {
     const unknownEmail = await ctx.client().submit("/login", { email: "nobody@example.com", password: "not the password" });
     expect(wrongPassword.status).toBe(401);
     expect(unknownEmail.status).toBe(401);
-    const message = (body: string) => /role="alert">([^<]*)</.exec(body)?.[1];
+    const message = firstErrorOf;
     expect(message(wrongPassword.body)).toBe("The email or password is not correct.");
     expect(message(unknownEmail.body)).toBe(message(wrongPassword.body));
     expect(await sessions()).toHaveLength(0);
@@ -58,7 +59,8 @@ describe.each(TEST_DIALECTS)("sign-in with password (%s)", (dialect) => {
     const disabled = await ctx.createUser({ email: "off@example.com" });
     await ctx.testDb.database.db.updateTable("users").set({ disabled_at: ctx.clock.nowMs() }).where("id", "=", disabled.id).execute();
     expect((await ctx.client().submit("/login", { email: invited.email, password: TEST_PASSWORD })).status).toBe(401);
-    expect((await ctx.client().submit("/login", { email: disabled.email, password: TEST_PASSWORD })).status).toBe(401);
+    // The right password of a disabled account is told so (test/integration/sign-in.messages.test.ts).
+    expect((await ctx.client().submit("/login", { email: disabled.email, password: TEST_PASSWORD })).status).toBe(403);
     expect(await sessions()).toHaveLength(0);
   });
 

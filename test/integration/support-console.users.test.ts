@@ -53,7 +53,7 @@ describe.each(TEST_DIALECTS)("support console: administrators manage users (%s)"
     const page = await admin.client.get(`/admin/users/${target.id}`);
     expect(page.body).toContain('<h2 id="admin-heading">Administration</h2>');
 
-    const disabled = await submitOnUserPage(admin.client, target.id, "disable", {});
+    const disabled = await submitOnUserPage(admin.client, target.id, "disable", { confirm: "yes" });
     expect(disabled.location).toBe(`/admin/users/${target.id}`);
     expect((await userRow(ctx, target.id)).disabled_at).toBe(ctx.clock.nowMs());
     expect(await sessionCountOf(ctx, target.id)).toBe(0);
@@ -62,12 +62,12 @@ describe.each(TEST_DIALECTS)("support console: administrators manage users (%s)"
     expect(shown.body).toContain("Tess Target was disabled and signed out everywhere.");
     expect(shown.body).toMatch(/<dt>Status<\/dt><dd>Disabled since/);
     expect(shown.body).toContain(">Enable user</button>");
-    expect((await ctx.client().submit("/login", { email: target.email, password: TEST_PASSWORD })).status).toBe(401);
+    expect((await ctx.client().submit("/login", { email: target.email, password: TEST_PASSWORD })).status).toBe(403); // "This account is disabled"
 
-    expect((await submitOnUserPage(admin.client, target.id, "enable", {})).location).toBe(`/admin/users/${target.id}`);
+    expect((await submitOnUserPage(admin.client, target.id, "enable", { confirm: "yes" })).location).toBe(`/admin/users/${target.id}`);
     expect((await userRow(ctx, target.id)).disabled_at).toBeNull();
 
-    expect((await submitOnUserPage(admin.client, target.id, "role", { role: "support" })).location).toBe(`/admin/users/${target.id}`);
+    expect((await submitOnUserPage(admin.client, target.id, "role", { role: "support", confirm: "yes" })).location).toBe(`/admin/users/${target.id}`);
     expect((await userRow(ctx, target.id)).role).toBe("support");
     expect((await (await ctx.fullSessionClient(target)).get("/admin")).status).toBe(200);
     const badRole = await submitOnUserPage(admin.client, target.id, "role", { role: "root" });

@@ -69,7 +69,7 @@ describe.each(TEST_DIALECTS)("bad input to /login gets a 4xx and changes nothing
   it("a NUL character in a field (PostgreSQL cannot store one; found by the form fuzz)", async () => {
     const response = await client.postForm("/login", { ...good(), email: "\u0000" });
     expect(response.status).toBe(400);
-    expect(response.body).toContain("The field email must not contain the character U+0000.");
+    expect(response.body).toContain("Email contains a character that cannot be used. Retype it and try again.");
   });
 
   it("malformed percent-encoding", async () => {

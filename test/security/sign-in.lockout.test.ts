@@ -6,6 +6,7 @@ import { MINUTE_MS } from "../support/fake-clock.ts";
 import { useTestContext } from "../support/fixtures.ts";
 import { csrfTokenOf } from "../support/http-client.ts";
 import { enrollApp, submitSignInCode, totpCodeAt, wrongTotpCode } from "../support/two-factor.ts";
+import { firstErrorOf } from "../support/page-errors.ts";
 
 describe.each(TEST_DIALECTS)("lockouts count failures, atomically, across sessions (%s)", (dialect) => {
   const ctx = useTestContext(dialect);
@@ -22,7 +23,7 @@ describe.each(TEST_DIALECTS)("lockouts count failures, atomically, across sessio
     const locked = await login(user.email, TEST_PASSWORD);
     const wrong = await login(user.email, "yet another guess");
     expect(locked.status).toBe(401);
-    const alert = (body: string) => /role="alert">([^<]*)</.exec(body)?.[1];
+    const alert = firstErrorOf;
     expect(alert(locked.body)).toBe(alert(wrong.body));
     expect(await lockMails(user.email)).toBe(1);
     ctx.clock.advance(PASSWORD_FAILURES.lockMs);

@@ -20,6 +20,10 @@ export interface NoticeFacts {
   ip: string | null;
   userAgent: string | null;
   displayName: string;
+  /** Who made the change, when it was someone else (a support agent): their display name. */
+  actorName?: string | null;
+  /** The audit event's non-secret detail (e.g. how a support agent checked identity). */
+  detail?: Record<string, unknown> | null;
 }
 
 export interface MailQueueOptions {
@@ -58,11 +62,13 @@ export function createMailQueue(o: MailQueueOptions): MailQueue {
     const row = await o.db
       .selectFrom("audit_events")
       .innerJoin("users", "users.id", "audit_events.subject_user_id")
-      .select(["audit_events.type", "audit_events.at", "audit_events.ip", "audit_events.user_agent", "users.email", "users.display_name"])
+      .leftJoin("users as actors", (join) => join.onRef("actors.id", "=", "audit_events.actor_user_id").onRef("actors.id", "!=", "audit_events.subject_user_id"))
+      .select(["audit_events.type", "audit_events.at", "audit_events.ip", "audit_events.user_agent", "audit_events.detail", "users.email", "users.display_name", "actors.display_name as actor_name"])
       .where("audit_events.id", "=", mail.audit_event_id)
       .executeTakeFirst();
     if (!row) return null;
-    const notice = o.composeNotice({ type: row.type, atMs: row.at, ip: row.ip, userAgent: row.user_agent, displayName: row.display_name });
+    const detail = row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null;
+    const notice = o.composeNotice({ type: row.type, atMs: row.at, ip: row.ip, userAgent: row.user_agent, displayName: row.display_name, actorName: row.actor_name, detail });
     return { to: row.email, ...notice };
   }
 

@@ -3,11 +3,11 @@ import { changeDisplayName, changePassword } from "./account.service.ts";
 import { hashPassword, verifyPassword } from "../../auth/password.ts";
 import { takeFlash } from "../../auth/session.ts";
 import { setFlash } from "../../auth/step-up.ts";
-import { parseDisplayName } from "../../auth/user.ts";
+import { parseDisplayName, DISPLAY_NAME_MAX_LENGTH } from "../../auth/user.ts";
 import { newPasswordBody, type NewPasswordErrors } from "../password-reset/password-reset.view.ts";
 import { profileBody } from "./profile.view.ts";
 import type { AppDeps } from "../../deps.ts";
-import { formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { formSchema, parseForm, text, FIELD_MAX_LENGTH } from "../../http/forms/form.ts";
 import { checkReplacementPassword } from "../../http/forms/password-choice.ts";
 import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
@@ -15,8 +15,8 @@ import { requireFreshSecondFactor } from "../../http/guards/step-up.guard.ts";
 import { proven } from "../../http/guards/access.ts";
 import { ACCOUNT_MESSAGES as M } from "./account.messages.ts";
 
-const passwordForm = formSchema({ current: text(), password: text(), confirm: text() });
-const profileForm = formSchema({ name: text(200) });
+const passwordForm = formSchema({ current: text(FIELD_MAX_LENGTH, "Current password"), password: text(FIELD_MAX_LENGTH, "New password"), confirm: text(FIELD_MAX_LENGTH, "Confirm new password") });
+const profileForm = formSchema({ name: text(DISPLAY_NAME_MAX_LENGTH, "Display name") });
 
 /** Signed-in self-service: change the password (with a fresh second factor) and the display name. */
 export function accountRoutes(deps: AppDeps) {
@@ -37,7 +37,7 @@ export function accountRoutes(deps: AppDeps) {
       title: M.profileTitle,
       code,
       status: flash,
-      body: (csrfToken) => profileBody({ csrfToken, email: user.email, displayName: o.name ?? user.display_name, error: o.error, formError: o.formError }),
+      body: (csrfToken) => profileBody({ csrfToken, email: user.email, displayName: o.name ?? user.display_name, adminPage: user.role === "admin" ? `/admin/users/${user.id}` : null, error: o.error, formError: o.formError }),
     });
   };
 

@@ -2,7 +2,7 @@ import type { LiveSession } from "../../auth/user-sessions.ts";
 import { describeDevice } from "../../views/device.ts";
 import { csrfInput } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
-import { formatUtc } from "../../views/time.ts";
+import { timeTag } from "../../views/time.ts";
 
 export interface SessionsView {
   csrfToken: string;
@@ -51,6 +51,4 @@ function sessionRow(csrfToken: string, s: LiveSession): SafeHtml {
     </tr>`;
 }
 
-function time(ms: number): SafeHtml {
-  return html`<time datetime="${new Date(ms).toISOString()}">${formatUtc(ms)}</time>`;
-}
+const time = timeTag;

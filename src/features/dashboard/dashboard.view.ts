@@ -1,7 +1,8 @@
 import { describeDevice } from "../../views/device.ts";
 import { describeEvent } from "../../views/event-labels.ts";
-import { formatUtc } from "../../views/time.ts";
+import { timeTag } from "../../views/time.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
+import { maskedPhone } from "../../views/masked-phone.ts";
 
 export interface DashboardView {
   displayName: string;
@@ -22,13 +23,13 @@ ${o.apps.length === 0 ? null : yourApps(o.apps)}
   <h2 id="security-heading">Sign-in security</h2>
   <dl class="facts">
     <dt>Two-factor method</dt>
-    <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : "maskedPhone" in o.method ? html`SMS to ${o.method.maskedPhone}` : "Security key or passkey"}</dd>
+    <dd>${o.method === null ? "None" : o.method.kind === "totp" ? "Authenticator app" : "maskedPhone" in o.method ? maskedPhone(`SMS to ${o.method.maskedPhone}`) : "Security key or passkey"}</dd>
     <dt>Fallback phone</dt>
     <dd>${o.fallbackPhone ?? html`None. <a href="/two-factor">Add a fallback phone</a> so you can reset two-factor sign-in yourself if you lose your device.`}</dd>
     <dt>Recovery codes</dt>
     <dd>${recoveryCodesFact(o.recoveryCodes)}</dd>
     <dt>Previous sign-in</dt>
-    <dd>${o.previousSignInAt ? html`<time datetime="${new Date(o.previousSignInAt).toISOString()}">${formatUtc(o.previousSignInAt)}</time>` : "This is your first sign-in."}</dd>
+    <dd>${o.previousSignInAt ? timeTag(o.previousSignInAt) : "This is your first sign-in."}</dd>
   </dl>
   <p><a href="/two-factor">Manage Two-Factor</a></p>
 </section>
@@ -41,7 +42,7 @@ ${o.apps.length === 0 ? null : yourApps(o.apps)}
     <caption class="visually-hidden">Your last ${o.activity.length} security events, newest first</caption>
     <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">From</th></tr></thead>
     <tbody>${o.activity.map(
-      (e) => html`<tr><td><time datetime="${new Date(e.atMs).toISOString()}">${formatUtc(e.atMs)}</time></td><td>${describeEvent(e.type, e.detail)}</td><td>${e.ip ?? "—"}${e.userAgent ? html`<br><span class="hint" title="${e.userAgent.slice(0, 200)}">${describeDevice(e.userAgent)}</span>` : null}</td></tr>`,
+      (e) => html`<tr><td>${timeTag(e.atMs)}</td><td>${describeEvent(e.type, e.detail)}</td><td>${e.ip ?? "—"}${e.userAgent ? html`<br><span class="hint" title="${e.userAgent.slice(0, 200)}">${describeDevice(e.userAgent)}</span>` : null}</td></tr>`,
     )}</tbody>
   </table>`
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { takeSessionCodeAttempt } from "../../auth/code-attempts.ts";
 import { changeFallbackPhone } from "./fallback-phone.service.ts";
-import { maskPhone, parsePhoneNumber } from "../../auth/phone.ts";
+import { maskPhone, parsePhoneNumber, PHONE_FIELD_MAX_LENGTH } from "../../auth/phone.ts";
 import { findActiveFactor } from "../../auth/second-factor.ts";
 import { findLatestChallenge, RESEND_COOLDOWN_MS, verifySmsChallenge } from "../../auth/sms-challenge.ts";
 import { setFlash } from "../../auth/step-up.ts";
@@ -19,7 +19,7 @@ import { requireFreshSecondFactor } from "../../http/guards/step-up.guard.ts";
 import { proven } from "../../http/guards/access.ts";
 import { FALLBACK_PHONE_MESSAGES } from "./fallback-phone.messages.ts";
 
-const phoneForm = formSchema({ phone: text(64) });
+const phoneForm = formSchema({ phone: text(PHONE_FIELD_MAX_LENGTH, "Fallback phone number") });
 
 /** The fallback phone: saved only once a code sent to it is verified; changes need a fresh step-up. */
 export function fallbackRoutes(deps: AppDeps) {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
-import { parseEmail } from "../../auth/email.ts";
+import { parseEmail, EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 import { inspectOneTimeLink } from "../../auth/one-time-link.ts";
-import { parseDisplayName, prepareUser } from "../../auth/user.ts";
+import { parseDisplayName, prepareUser, DISPLAY_NAME_MAX_LENGTH } from "../../auth/user.ts";
 import type { AppDeps } from "../../deps.ts";
-import { formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { formSchema, parseForm, text, FIELD_MAX_LENGTH } from "../../http/forms/form.ts";
 import { checkNewPassword } from "../../http/forms/password-choice.ts";
 import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
@@ -12,7 +12,7 @@ import { type ChoosePasswordErrors, choosePasswordBody } from "./choose-password
 import { INVITATION_MESSAGES as M } from "./invitation.messages.ts";
 import { createFirstAdministrator } from "./invitation.service.ts";
 
-const form = formSchema({ name: text(), email: text(), password: text(), confirm: text() });
+const form = formSchema({ name: text(DISPLAY_NAME_MAX_LENGTH, "Name"), email: text(EMAIL_MAX_LENGTH, "Email"), password: text(FIELD_MAX_LENGTH, "Password"), confirm: text(FIELD_MAX_LENGTH, "Confirm password") });
 
 /** The one-time link printed on first start: it creates the first administrator, once. */
 export function firstAdminRoutes(deps: AppDeps) {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { inspectOneTimeLink } from "../../auth/one-time-link.ts";
 import { hashPassword } from "../../auth/password.ts";
 import type { AppDeps } from "../../deps.ts";
-import { formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { formSchema, parseForm, text, FIELD_MAX_LENGTH } from "../../http/forms/form.ts";
 import { checkNewPassword } from "../../http/forms/password-choice.ts";
 import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
@@ -11,7 +11,7 @@ import { type ChoosePasswordErrors, choosePasswordBody } from "./choose-password
 import { INVITATION_MESSAGES as M } from "./invitation.messages.ts";
 import { acceptInvitation } from "./invitation.service.ts";
 
-const form = formSchema({ password: text(), confirm: text() });
+const form = formSchema({ password: text(FIELD_MAX_LENGTH, "Password"), confirm: text(FIELD_MAX_LENGTH, "Confirm password") });
 
 /** An invitation link: the invited user chooses a password, then goes straight into two-factor set-up. */
 export function inviteRoutes(deps: AppDeps) {

@@ -7,10 +7,12 @@ import { sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { PASSWORD_RESET_MESSAGES as M } from "./password-reset.messages.ts";
 
-const form = formSchema({ email: text(254) });
+import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
+
+const form = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email") });
 const TITLE = M.forgotTitle;
 
-/** "Forgot password?": the same answer for every address (no enumeration). */
+/** "Forgot password?": the same answer for every address (no enumeration): a redirect to "Check your e-mail". */
 export function forgotPasswordRoutes(deps: AppDeps) {
   const { config, database } = deps;
   return async (app: FastifyInstance) => {
@@ -22,7 +24,10 @@ export function forgotPasswordRoutes(deps: AppDeps) {
       if (!parsed.ok) return sendPage(request, reply, config, { title: TITLE, code: 400, body: (csrfToken) => forgotPasswordBody({ csrfToken, error: parsed.message }) });
       if (!parsed.data.email.trim()) return sendPage(request, reply, config, { title: TITLE, code: 400, body: (csrfToken) => forgotPasswordBody({ csrfToken, error: M.emailMissing }) });
       await requestPasswordReset(database.db, { ...deps, publicUrl: config.publicUrl, portalName: config.portalName }, parsed.data.email, requestMeta(request));
-      return sendPage(request, reply, config, { title: M.sentTitle, body: () => forgotPasswordSentBody() });
+      // Post/Redirect/Get: Back or reload never offers to send the form again.
+      return reply.redirect("/forgot-password/sent", 303);
     });
+
+    app.get("/forgot-password/sent", opts, async (request, reply) => sendPage(request, reply, config, { title: M.sentTitle, body: () => forgotPasswordSentBody() }));
   };
 }

@@ -12,7 +12,7 @@ import type { OneTimeLink, SecondFactor } from "../../db/schema.ts";
 import { newPasswordBody, type NewPasswordErrors, resetFactorCodeBody, resetFactorSendBody } from "./password-reset.view.ts";
 import { readCode } from "../../http/forms/code-input.ts";
 import type { AppDeps } from "../../deps.ts";
-import { formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { formSchema, parseForm, text, FIELD_MAX_LENGTH } from "../../http/forms/form.ts";
 import { codeErrorMessage, codeErrorStatus, MESSAGES } from "../../views/code-messages.ts";
 import { checkReplacementPassword } from "../../http/forms/password-choice.ts";
 import { sendMessagePage, sendPage } from "../../http/render.ts";
@@ -23,7 +23,7 @@ import { proven } from "../../http/guards/access.ts";
 import { PASSWORD_RESET_MESSAGES as M } from "./password-reset.messages.ts";
 
 const TITLE = M.resetTitle;
-const passwordForm = formSchema({ password: text(), confirm: text() });
+const passwordForm = formSchema({ password: text(FIELD_MAX_LENGTH, "New password"), confirm: text(FIELD_MAX_LENGTH, "Confirm new password") });
 type Params = { Params: { token: string } };
 
 /**

@@ -1,6 +1,8 @@
+import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 import { codeForm, type Deadline } from "../../views/code-form.ts";
 import { csrfInput, field, formError } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
+import { maskedPhone } from "../../views/masked-phone.ts";
 
 export function forgotPasswordBody(o: { csrfToken: string; email?: string; error?: string | null }): SafeHtml {
   return html`<h1>Forgot your password?</h1>
@@ -8,7 +10,7 @@ export function forgotPasswordBody(o: { csrfToken: string; email?: string; error
 ${formError(o.error)}
 <form method="post" action="/forgot-password" class="stack" novalidate>
   ${csrfInput(o.csrfToken)}
-  ${field({ name: "email", label: "Email", type: "email", autocomplete: "username", value: o.email ?? "", maxlength: 254, autofocus: true })}
+  ${field({ name: "email", label: "Email", type: "email", autocomplete: "username", value: o.email ?? "", maxlength: EMAIL_MAX_LENGTH, autofocus: true })}
   <button type="submit" class="button-primary">Send reset link</button>
 </form>
 <p><a href="/login">Back to sign in</a></p>`;
@@ -36,7 +38,7 @@ ${o.resendAction ? html`<form method="post" action="${o.resendAction}" class="re
 export function resetFactorSendBody(o: { csrfToken: string; action: string; maskedPhone: string; error?: string | null }): SafeHtml {
   return html`<h1>${HEADING}</h1>
 ${formError(o.error)}
-<p>First, confirm it's you with a code we text to ${o.maskedPhone}.</p>
+<p>First, confirm it's you with a code we text to ${maskedPhone(o.maskedPhone)}.</p>
 <form method="post" action="${o.action}">${csrfInput(o.csrfToken)}<button type="submit" class="button-primary">Send code</button></form>`;
 }
 

@@ -1,6 +1,8 @@
 import { type Deadline, expiryText } from "../../views/code-form.ts";
+import { CODE_FIELD_MAX_LENGTH } from "../../http/forms/code-input.ts";
 import { csrfInput } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
+import { maskedPhone } from "../../views/masked-phone.ts";
 
 export interface ResetDialogView {
   csrfToken: string;
@@ -39,19 +41,19 @@ function dialogContent(o: ResetDialogView): SafeHtml {
     html`<form method="post" action="/two-factor/reset/send">${csrfInput(o.csrfToken)}<button type="submit" class="${kind}">${label}</button></form>`;
   if (!o.codeDeadline) {
     return html`${o.error ? html`<p class="notice notice-error" role="alert">${o.error}</p>` : null}
-<p>We can text a reset code to your fallback phone ${o.maskedFallback}. Using it removes your current two-factor method, and you set up a new one straight away.</p>
+<p>We can text a reset code to your fallback phone ${maskedPhone(o.maskedFallback)}. Using it removes your current two-factor method, and you set up a new one straight away.</p>
 ${sendForm("Send Reset SMS code", "button-primary")}`;
   }
   const described = ["reset-code-expiry", o.error ? "reset-code-error" : null].filter(Boolean).join(" ");
   return html`${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : null}
-<p>We sent a six-digit reset code to your fallback phone ${o.maskedFallback}.</p>
+<p>We sent a six-digit reset code to your fallback phone ${maskedPhone(o.maskedFallback)}.</p>
 <form method="post" action="/two-factor/reset" class="stack" novalidate>
   ${csrfInput(o.csrfToken)}
   <div class="field${o.error ? " field-invalid" : ""}">
     <label for="field-reset-code">Reset code</label>
     <p class="hint" id="reset-code-expiry">${expiryText(o.codeDeadline)}</p>
     ${o.error ? html`<p class="error" id="reset-code-error">${o.error}</p>` : null}
-    <input id="field-reset-code" name="reset_code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" aria-describedby="${described}"${o.error ? html` aria-invalid="true"` : null} required autofocus>
+    <input id="field-reset-code" name="reset_code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="${CODE_FIELD_MAX_LENGTH}" aria-describedby="${described}"${o.error ? html` aria-invalid="true"` : null} required autofocus>
   </div>
   <button type="submit" class="button-primary">Reset Two-Factor</button>
 </form>

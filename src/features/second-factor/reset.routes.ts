@@ -8,6 +8,7 @@ import { normalizeCode } from "../../auth/totp.ts";
 import { resetTwoFactor } from "../../auth/two-factor-reset.ts";
 import type { AppDeps } from "../../deps.ts";
 import { formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { CODE_FIELD_MAX_LENGTH } from "../../http/forms/code-input.ts";
 import { codeErrorMessage, codeErrorStatus } from "../../views/code-messages.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
@@ -15,7 +16,7 @@ import { sendVerifyPage } from "./verify-page.ts";
 import { proven } from "../../http/guards/access.ts";
 import { SECOND_FACTOR_MESSAGES } from "./second-factor.messages.ts";
 
-const resetForm = formSchema({ reset_code: text(64) });
+const resetForm = formSchema({ reset_code: text(CODE_FIELD_MAX_LENGTH, "The reset code") });
 
 /**
  * Reset Two-Factor with the fallback phone. Only a session that has just passed the password (pending)

@@ -1,6 +1,8 @@
 import type { SecondFactorKind } from "../../db/schema.ts";
 import { csrfInput } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
+import { maskedPhone } from "../../views/masked-phone.ts";
+import { SETUP_MESSAGES } from "./setup.messages.ts";
 
 export interface ManageView {
   csrfToken: string;
@@ -38,8 +40,9 @@ ${METHODS.map((m) => {
   const id = `method-${m.kind}`;
   return html`<li class="method">
   <h2 id="${id}-name">${m.name}</h2>
-  <p id="${id}">${enabled ? html`<strong>Enabled.</strong>` : "Disabled."} ${m.description}${enabled && m.kind === "sms" && o.maskedPhone ? html` Codes go to ${o.maskedPhone}.` : null}</p>
-  ${enabled ? (m.manageHref ? open(m.manageHref, "Manage", "button-secondary", `${id}-name`) : post(m.action, "Manage", `${id}-name`)) : post(m.action, "Set Up Now", `${id}-name`, "button-primary")}
+  <p id="${id}">${enabled ? html`<strong>Enabled.</strong>` : "Disabled."} ${m.description}${enabled && m.kind === "sms" && o.maskedPhone ? html` Codes go to ${maskedPhone(o.maskedPhone)}.` : null}</p>
+  ${enabled && m.kind !== "webauthn" ? html`<p class="hint" id="${id}-manage">${m.kind === "totp" ? SETUP_MESSAGES.manageApp : SETUP_MESSAGES.manageSms}</p>` : null}
+  ${enabled ? (m.manageHref ? open(m.manageHref, "Manage", "button-secondary", `${id}-name`) : post(m.action, "Manage", `${id}-name ${id}-manage`)) : post(m.action, "Set Up Now", `${id}-name`, "button-primary")}
 </li>`;
 })}
 </ul>
@@ -47,7 +50,7 @@ ${METHODS.map((m) => {
   <h2 id="fallback-heading">Fallback phone</h2>
   ${
     o.maskedFallback
-      ? html`<p>Reset codes go to ${o.maskedFallback}.</p>
+      ? html`<p>Reset codes go to ${maskedPhone(o.maskedFallback)}.</p>
   <div class="button-row">${open("/two-factor/fallback", "Change fallback phone", "button-secondary")}
   ${post("/two-factor/fallback/remove", "Remove fallback phone", "fallback-heading")}</div>`
       : html`<p>None. A fallback phone lets you reset two-factor sign-in yourself if you lose your device.</p>

@@ -8,10 +8,10 @@ import { setupAppBody } from "./setup-app.view.ts";
 import { readCode } from "../../http/forms/code-input.ts";
 import type { AppDeps } from "../../deps.ts";
 import { MESSAGES } from "../../views/code-messages.ts";
+import { SETUP_MESSAGES } from "./setup.messages.ts";
 import { sendPage } from "../../http/render.ts";
 import { finishSetup, requireSetupAllowed, restartSetup } from "./setup-flow.ts";
 import { proven } from "../../http/guards/access.ts";
-import { SETUP_MESSAGES } from "./setup.messages.ts";
 
 /** Authenticator app set-up (RFC 6238): new secret → QR code and key → first code verifies it. */
 export function setupAppRoutes(deps: AppDeps) {
@@ -25,7 +25,7 @@ export function setupAppRoutes(deps: AppDeps) {
     return sendPage(request, reply, config, {
       title: SETUP_MESSAGES.setupAppTitle,
       code,
-      body: (csrfToken) => setupAppBody({ csrfToken, qrSvg: svg, keyInGroups: formatKeyInGroups(totpSecretToBase32(secret)), deadline: { atMs: factor.expires_at!, nowMs: clock.nowMs() }, error }),
+      body: (csrfToken) => setupAppBody({ csrfToken, qrSvg: svg, keyInGroups: formatKeyInGroups(totpSecretToBase32(secret)), deadline: { atMs: factor.expires_at!, nowMs: clock.nowMs() }, current: proven(request, "session").activeMethod?.kind ?? null, error }),
     });
   }
 
@@ -44,7 +44,7 @@ export function setupAppRoutes(deps: AppDeps) {
     app.get("/two-factor/setup/app", opts, async (request, reply) => {
       const factor = await findPendingFactor(db, clock, proven(request, "session").session.id, "totp");
       if (!factor) {
-        if (await hasExpiredPendingFactor(db, clock, proven(request, "session").session.id, "totp")) return restart(request, reply, MESSAGES.setupExpired, 410);
+        if (await hasExpiredPendingFactor(db, clock, proven(request, "session").session.id, "totp")) return restart(request, reply, SETUP_MESSAGES.setupAppExpired, 410);
         return reply.redirect("/two-factor/setup", 303);
       }
       return showQr(request, reply, factor, null);
@@ -53,7 +53,7 @@ export function setupAppRoutes(deps: AppDeps) {
     app.post("/two-factor/setup/app/verify", opts, async (request, reply) => {
       const auth = proven(request, "session");
       const factor = await findPendingFactor(db, clock, auth.session.id, "totp");
-      if (!factor) return restart(request, reply, MESSAGES.setupExpired, 410);
+      if (!factor) return restart(request, reply, SETUP_MESSAGES.setupAppExpired, 410);
       const input = readCode(request.body);
       if (!input.ok) return showQr(request, reply, factor, input.message, input.status);
       if (!(await takeSessionCodeAttempt(db, auth.session.id))) return restart(request, reply, MESSAGES.tooManyCodes, 429);

@@ -1,8 +1,12 @@
 import { codeForm, type Deadline } from "../../views/code-form.ts";
+import type { SecondFactorKind } from "../../db/schema.ts";
 import { html, type SafeHtml, trustedHtml } from "../../views/html.ts";
+import { SETUP_MESSAGES } from "./setup.messages.ts";
 
-export function setupAppBody(o: { csrfToken: string; qrSvg: string; keyInGroups: string; deadline: Deadline; error?: string | null }): SafeHtml {
+export function setupAppBody(o: { csrfToken: string; qrSvg: string; keyInGroups: string; deadline: Deadline; current: SecondFactorKind | null; error?: string | null }): SafeHtml {
+  const now = o.current === "totp" ? SETUP_MESSAGES.replacingApp : o.current === "sms" ? SETUP_MESSAGES.switchingToApp : null;
   return html`<h1>Set up your authenticator app</h1>
+${now ? html`<p class="notice">${now}</p>` : null}
 <ol class="steps">
   <li>Open your authenticator app and add an account.</li>
   <li>Scan this QR code with it.</li>

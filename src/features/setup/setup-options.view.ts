@@ -1,11 +1,12 @@
 import { csrfInput, formError } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
+import { SETUP_MESSAGES } from "./setup.messages.ts";
 
 /** The forced set-up: the two methods to choose from. */
 export function setupOptionsBody(o: { csrfToken: string; error?: string | null }): SafeHtml {
   return html`<h1>Manage Two-Factor Login</h1>
 ${formError(o.error)}
-<p>Your account is protected by two-factor sign-in. Choose how you will receive your second factor; you can change it later.</p>
+<p>${SETUP_MESSAGES.setupIntro}</p>
 <ul class="choices">
   <li class="choice">
     <form method="post" action="/two-factor/setup/app">

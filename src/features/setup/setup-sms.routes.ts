@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { takeSessionCodeAttempt } from "../../auth/code-attempts.ts";
-import { maskPhone, parsePhoneNumber } from "../../auth/phone.ts";
+import { maskPhone, parsePhoneNumber, PHONE_FIELD_MAX_LENGTH } from "../../auth/phone.ts";
 import { extendPendingFactor, findPendingFactor, hasExpiredPendingFactor, startSmsSetup } from "../../auth/second-factor.ts";
 import { findLatestChallenge, RESEND_COOLDOWN_MS, SMS_CODE_TTL_MS, verifySmsChallenge } from "../../auth/sms-challenge.ts";
 import type { SecondFactor } from "../../db/schema.ts";
@@ -15,15 +15,18 @@ import { finishSetup, requireSetupAllowed, restartSetup } from "./setup-flow.ts"
 import { proven } from "../../http/guards/access.ts";
 import { SETUP_MESSAGES } from "./setup.messages.ts";
 
-const phoneForm = formSchema({ phone: text(64) });
+const phoneForm = formSchema({ phone: text(PHONE_FIELD_MAX_LENGTH, "Phone number") });
 
 /** SMS set-up: phone number → code sent → code verified → SMS is the active method. */
 export function setupSmsRoutes(deps: AppDeps) {
   const { config, database, clock } = deps;
   const db = database.db;
 
-  const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: string | null }, code = 200) =>
-    sendPage(request, reply, config, { title: SETUP_MESSAGES.setupSmsTitle, code, body: (csrfToken) => smsPhoneBody({ csrfToken, ...o }) });
+  const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: string | null }, code = 200) => {
+    const active = proven(request, "session").activeMethod;
+    const now = active?.kind === "sms" && active.phoneE164 ? SETUP_MESSAGES.replacingPhone(maskPhone(active.phoneE164)) : active?.kind === "totp" ? SETUP_MESSAGES.switchingToSms : null;
+    return sendPage(request, reply, config, { title: SETUP_MESSAGES.setupSmsTitle, code, body: (csrfToken) => smsPhoneBody({ csrfToken, ...o, now }) });
+  };
 
   async function codePage(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200, notice: string | null = null) {
     const challenge = await findLatestChallenge(db, proven(request, "session").session.id, "setup");

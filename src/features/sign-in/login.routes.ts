@@ -1,60 +1,59 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAuditEvent } from "../../auth/audit.ts";
+import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 import { allowedContinuation, saveReturnTo } from "../../auth/return-to.ts";
 import { deleteSession } from "../../auth/session.ts";
-import { signInWithPassword } from "./sign-in.service.ts";
-import { formatUtc } from "../../views/time.ts";
-import { loginBody } from "./login.view.ts";
 import type { AppDeps } from "../../deps.ts";
-import { requestMeta } from "../../http/request-meta.ts";
-import { formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { clearSessionCookie, readRememberCookie, setSessionCookie, setSignInNotice, takeSignInNotice } from "../../http/cookies.ts";
+import { FIELD_MAX_LENGTH, formSchema, parseForm, text } from "../../http/forms/form.ts";
 import { sendPage } from "../../http/render.ts";
-import { clearSessionCookie, setSessionCookie } from "../../http/cookies.ts";
+import { requestMeta } from "../../http/request-meta.ts";
+import { formatUtc } from "../../views/time.ts";
 import { sendSignInCodeOnArrival } from "../second-factor/verify.routes.ts";
+import { loginBody } from "./login.view.ts";
 import { SIGN_IN_MESSAGES as M } from "./sign-in.messages.ts";
-import { readRememberCookie } from "../../http/cookies.ts";
-import { completeFromRememberedBrowser } from "./sign-in.service.ts";
+import { completeFromRememberedBrowser, signInWithPassword } from "./sign-in.service.ts";
 
 export const SIGN_IN_FAILED = M.failed;
 
-const NOTICES: Record<string, string> = M.notices;
-const loginForm = formSchema({ email: text(), password: text(), next: text().optional() });
+/** Fixed confirmations the sign-in page may show after a redirect (never text from the URL itself). */
+const NOTICES: Record<string, string> = {
+  "password-reset": M.passwordReset,
+  "password-changed": M.passwordChanged,
+  "signed-out": M.signedOut,
+  "session-ended": M.sessionEnded,
+};
+
+const loginForm = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email"), password: text(FIELD_MAX_LENGTH, "Password"), next: text().optional() });
 
 export function loginRoutes(deps: AppDeps) {
   const { config, database, clock, random } = deps;
+  const refuse = (request: FastifyRequest, reply: FastifyReply, code: number, error: string, o: { email?: string; next?: string | null } = {}) =>
+    sendPage(request, reply, config, { title: M.title, code, body: (csrfToken) => loginBody({ csrfToken, email: o.email, next: o.next ?? null, error }) });
+
   return async (app: FastifyInstance) => {
     app.get("/login", { config: { access: "public" } }, async (request, reply) => {
       // A flow that needs the browser signed in (an app's sign-in) names where to continue: kept in the
       // form. `rd` is the name reverse proxies use (forward auth, nginx's error_page redirect).
-      const query = request.query as { next?: unknown; rd?: unknown };
+      const query = request.query as { next?: unknown; rd?: unknown; notice?: unknown };
       const next = await allowedContinuation(database.db, query.next ?? query.rd);
       if (request.auth?.session.stage === "full") return reply.redirect(next ?? "/", 303);
-      const key = String((request.query as { notice?: unknown }).notice ?? "");
+      const key = String(query.notice ?? "") || takeSignInNotice(request, reply, config) || (request.sessionEnded ? "session-ended" : "");
       const notice = Object.hasOwn(NOTICES, key) ? NOTICES[key]! : null;
-      return sendPage(request, reply, config, { title: M.title, body: (csrfToken) => loginBody({ csrfToken, notice, next }) });
+      return sendPage(request, reply, config, { title: M.title, status: notice, body: (csrfToken) => loginBody({ csrfToken, next }) });
     });
 
     app.post("/login", { config: { access: "public" } }, async (request, reply) => {
       const form = parseForm(loginForm, request.body);
-      if (!form.ok) return sendPage(request, reply, config, { title: M.title, code: 400, body: (csrfToken) => loginBody({ csrfToken, error: form.message }) });
+      if (!form.ok) return refuse(request, reply, 400, form.message);
       const { email, password } = form.data;
       const next = await allowedContinuation(database.db, form.data.next);
-      if (!email.trim() || !password) {
-        return sendPage(request, reply, config, {
-          title: M.title,
-          code: 400,
-          body: (csrfToken) => loginBody({ csrfToken, email, next, error: M.missingFields }),
-        });
-      }
+      if (!email.trim() || !password) return refuse(request, reply, 400, M.empty, { email, next });
       const meta = requestMeta(request);
       const result = await signInWithPassword(database.db, deps, email, password, meta);
-      if (!result.ok && result.reason === "ip_throttled") {
-        const message = M.ipThrottled(formatUtc(result.retryAtMs));
-        return sendPage(request, reply, config, { title: M.title, code: 429, body: (csrfToken) => loginBody({ csrfToken, email, next, error: message }) });
-      }
-      if (!result.ok) {
-        return sendPage(request, reply, config, { title: M.title, code: 401, body: (csrfToken) => loginBody({ csrfToken, email, next, error: SIGN_IN_FAILED }) });
-      }
+      if (!result.ok && result.reason === "ip_throttled") return refuse(request, reply, 429, M.ipThrottled(formatUtc(result.retryAtMs)), { email, next });
+      if (!result.ok && result.reason === "disabled") return refuse(request, reply, 403, M.disabled(config.supportContact), { email, next });
+      if (!result.ok) return refuse(request, reply, 401, SIGN_IN_FAILED, { email, next });
       // Signing in again replaces whatever session this browser had.
       if (request.auth) await deleteSession(database.db, request.auth.session.id);
       // A browser this user asked to remember completes the sign-in with the password alone.
@@ -76,6 +75,7 @@ export function loginRoutes(deps: AppDeps) {
         await recordAuditEvent(database.db, { clock, random }, { type: "signout", actorUserId: auth.user.id, subjectUserId: auth.user.id, ...requestMeta(request) });
       }
       clearSessionCookie(reply, config);
+      if (auth) setSignInNotice(reply, config, "signed-out");
       return reply.redirect("/login", 303);
     });
   };

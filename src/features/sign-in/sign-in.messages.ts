@@ -1,12 +1,12 @@
-/** Every sentence the sign-in page's handler shows (its page text is in login.view.ts). */
+/** Every sentence the sign-in page shows, in one place (its form's labels are in login.view.ts). */
 export const SIGN_IN_MESSAGES = {
   title: "Sign in",
   failed: "The email or password is not correct.",
-  missingFields: "Enter your email and password.",
+  empty: "Enter your email and password.",
+  disabled: (supportContact: string) => `This account is disabled, so it cannot sign in. If you think this is a mistake, contact support: ${supportContact}.`,
   ipThrottled: (retryAt: string) => `Too many failed sign-ins from your network. Try again after ${retryAt}.`,
-  /** Fixed confirmations the sign-in page may show after a redirect (never text from the URL itself). */
-  notices: {
-    "password-reset": "Your password has been changed. Sign in with your new password.",
-    "password-changed": "Your password has been changed. Sign in again with your new password.",
-  },
+  signedOut: "You have signed out.",
+  sessionEnded: "You were signed out: your session was ended on another device, by support, or after a long time without activity. Sign in again to continue.",
+  passwordReset: "Your password has been changed. Sign in with your new password.",
+  passwordChanged: "Your password has been changed. Sign in again with your new password.",
 } as const;

@@ -13,13 +13,18 @@ import { completeSecondFactor } from "../../auth/second-factor-sign-in.ts";
 export type PasswordSignInResult =
   | { ok: true; token: string; session: Session; user: User }
   | { ok: false; reason: "invalid" }
+  /** The right password of a disabled account: said only after the password proved who is asking. */
+  | { ok: false; reason: "disabled" }
   /** Too many failures from this address: the only refusal that says so (it names no account). */
   | { ok: false; reason: "ip_throttled"; retryAtMs: number };
 
 /**
- * The password step. Every failure of an account (unknown email, no password yet, disabled, wrong
- * password, locked after too many failures) returns the same value after the same argon2 work, so the
- * response cannot tell them apart. Success opens a session that is only *pending* its second factor.
+ * The password step. Every failure of an account (unknown email, no password yet, wrong password,
+ * locked after too many failures) returns the same value after the same argon2 work, so the response
+ * cannot tell them apart. A disabled account is told so only when its right password was given (and it
+ * is not locked): whoever knows the password may learn the account's state, nobody else (OWASP ASVS
+ * V2.2 / Authentication Cheat Sheet: generic messages for what a guesser could learn from).
+ * Success opens a session that is only *pending* its second factor.
  */
 export async function signInWithPassword(db: Kysely<DB>, deps: CoreDeps, email: string, password: string, meta: SessionMeta): Promise<PasswordSignInResult> {
   const user = await findUserByEmail(db, email);
@@ -29,8 +34,12 @@ export async function signInWithPassword(db: Kysely<DB>, deps: CoreDeps, email: 
   const checkable = user?.password_hash && account?.allowed;
   const passwordOk = checkable ? await verifyPassword(user.password_hash!, password) : await verifyAgainstDummy(password);
   if (!passwordOk) await account?.failed();
-  if (!user || !passwordOk || user.disabled_at !== null) {
-    if (passwordOk) await account!.succeeded();
+  if (user && passwordOk && user.disabled_at !== null) {
+    await account!.succeeded();
+    await recordAuditEvent(db, deps, { type: "signin.refused_disabled", actorUserId: null, subjectUserId: user.id, ...meta });
+    return { ok: false, reason: "disabled" };
+  }
+  if (!user || !passwordOk) {
     await ip.failed();
     const reason = !user ? "unknown_email" : !account?.allowed ? "locked" : user.disabled_at !== null ? "disabled" : "wrong_password";
     await recordAuditEvent(db, deps, { type: "signin.password_failed", actorUserId: null, subjectUserId: user?.id ?? null, ...meta, detail: { reason } });

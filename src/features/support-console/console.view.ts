@@ -1,7 +1,7 @@
 import type { Role } from "../../db/schema.ts";
 import type { Option } from "../../views/fields.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
-import { formatUtc } from "../../views/time.ts";
+import { timeTag } from "../../views/time.ts";
 
 /** Wording the support console's pages share. */
 
@@ -13,9 +13,7 @@ export function statusWords(user: { disabled_at: number | null; password_hash_se
   return user.password_hash_set ? "Active" : "Invited (no password yet)";
 }
 
-export function timeText(ms: number): SafeHtml {
-  return html`<time datetime="${new Date(ms).toISOString()}">${formatUtc(ms)}</time>`;
-}
+export const timeText = timeTag;
 
 export function backToSearch(): SafeHtml {
   return html`<p><a href="/admin">Back to user search</a></p>`;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { text } from "../../http/forms/form.ts";
 import { SEARCH_QUERY_MAX_LENGTH, SEARCH_RESULT_LIMIT, searchUsers } from "./console.service.ts";
 import { takeFlash } from "../../auth/session.ts";
-import { adminSearchBody } from "./search.view.ts";
+import { adminSearchBody, SEARCH_MAX_LENGTH } from "./search.view.ts";
 import { findTargetUser, requireStaff } from "./admin.guard.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendPage } from "../../http/render.ts";
@@ -12,7 +12,7 @@ import { proven } from "../../http/guards/access.ts";
 import { SUPPORT_CONSOLE_MESSAGES as M } from "./support-console.messages.ts";
 
 // text(): a NUL in the query is refused (PostgreSQL cannot compare one: it was a 500 there).
-const searchQuery = z.strictObject({ q: text().optional() });
+const searchQuery = z.strictObject({ q: text(SEARCH_MAX_LENGTH, "Search users").optional() });
 
 /** The support console's read side: search, and one user's page. */
 export function adminRoutes(deps: AppDeps) {

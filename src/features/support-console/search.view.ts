@@ -13,11 +13,14 @@ export interface AdminSearchView {
 }
 
 /** The console's front page: find a user by e-mail or name. */
+/** The search field: an email address at most (RFC 5321). */
+export const SEARCH_MAX_LENGTH = 254;
+
 export function adminSearchBody(o: AdminSearchView): SafeHtml {
   return html`<div class="console">
 <h1>Support console</h1>
 <form method="get" action="/admin" class="stack search-form" role="search" aria-label="Users">
-  ${field({ name: "q", label: "Search users", hint: "Email or name, or part of one.", value: o.query, required: false, maxlength: 254, error: o.error, autofocus: o.results === null })}
+  ${field({ name: "q", label: "Search users", hint: "Email or name, or part of one.", value: o.query, required: false, maxlength: SEARCH_MAX_LENGTH, error: o.error, autofocus: o.results === null })}
   <button type="submit" class="button-primary">Search</button>
 </form>
 ${o.isAdmin ? html`<nav aria-label="Console" class="console-nav"><a href="/admin/users/new" class="button-secondary">Create user</a> <a href="/admin/apps" class="button-secondary">Apps</a></nav>` : null}

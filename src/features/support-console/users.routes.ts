@@ -1,22 +1,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { setFlash } from "../../auth/step-up.ts";
-import { type CreateUserError, isRole } from "../../auth/user.ts";
+import { type CreateUserError, isRole, DISPLAY_NAME_MAX_LENGTH } from "../../auth/user.ts";
 import { changeUserEmail } from "./email-change.service.ts";
 import { changeUserRole, inviteUser, setUserDisabled } from "./user-admin.service.ts";
 import { ROLE_WORDS } from "./console.view.ts";
 import { type CreateUserForm, createUserBody, userCreatedBody } from "./create-user.view.ts";
 import { findTargetUser, requireAdmin } from "./admin.guard.ts";
 import type { AppDeps } from "../../deps.ts";
-import { emptyFormSchema, formSchema, parseForm, text } from "../../http/forms/form.ts";
+import { formSchema, parseForm, text } from "../../http/forms/form.ts";
 import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendAdminUserPage } from "./user-page.ts";
-import { proven } from "../../http/guards/access.ts";
+import { confirmActionBody } from "./confirm.view.ts";
 import { SUPPORT_CONSOLE_MESSAGES as M } from "./support-console.messages.ts";
+import { proven } from "../../http/guards/access.ts";
+import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 
-const createForm = formSchema({ email: text(320), name: text(200), role: text(16) });
-const roleForm = formSchema({ role: text(16) });
-const emailForm = formSchema({ email: text(320) });
+const createForm = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email"), name: text(DISPLAY_NAME_MAX_LENGTH, "Name"), role: text(16, "Role") });
+const roleForm = formSchema({ role: text(16, "Role"), confirm: text(3).optional() });
+const confirmForm = formSchema({ confirm: text(3).optional() });
+const emailForm = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email") });
 const EMAIL_ERRORS = {
   invalid_email: { code: 400, message: M.emailInvalid },
   duplicate_email: { code: 409, message: M.emailTaken },
@@ -42,6 +45,9 @@ export function adminUserRoutes(deps: AppDeps) {
     sendPage(request, reply, config, { title: M.createTitle, code, body: (csrfToken) => createUserBody({ csrfToken, ...o }) });
   const refuseSelf = (request: FastifyRequest, reply: FastifyReply, targetId: string) =>
     sendMessagePage(request, reply, config, { code: 403, heading: M.selfRefusedHeading, message: M.selfRefused, link: { href: `/admin/users/${targetId}`, text: M.back } });
+
+  const confirmPage = (request: FastifyRequest, reply: FastifyReply, o: Omit<Parameters<typeof confirmActionBody>[0], "csrfToken">) =>
+    sendPage(request, reply, config, { title: `${o.heading} · Support console`, body: (csrfToken) => confirmActionBody({ csrfToken, ...o }) });
 
   return async (app: FastifyInstance) => {
     const admin = { config: { access: "full" as const }, preHandler: requireAdmin(deps) };
@@ -69,9 +75,14 @@ export function adminUserRoutes(deps: AppDeps) {
       app.post(`/admin/users/:id/${action}`, admin, async (request, reply) => {
         const target = await findTargetUser(deps, request, reply);
         if (!target) return reply;
-        const parsed = parseForm(emptyFormSchema, request.body);
+        const parsed = parseForm(confirmForm, request.body);
         if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, status: parsed.message });
         const auth = proven(request, "full");
+        if (target.id === auth.user.id) return refuseSelf(request, reply, target.id);
+        if (parsed.data.confirm !== "yes") {
+          const [heading, effect] = action === "disable" ? [M.confirmDisableHeading, M.confirmDisable] : [M.confirmEnableHeading, M.confirmEnable];
+          return confirmPage(request, reply, { heading: heading(target.display_name), effect: effect(target.display_name), action: `/admin/users/${target.id}/${action}`, submitLabel: action === "disable" ? "Disable user" : "Enable user", backHref: `/admin/users/${target.id}` });
+        }
         const result = await setUserDisabled(db, deps, { agentId: auth.user.id, userId: target.id, disabled: action === "disable", meta: requestMeta(request) });
         if (result === "own_account") return refuseSelf(request, reply, target.id);
         const done = action === "disable" ? M.disabled(target.display_name) : M.enabled(target.display_name);
@@ -88,6 +99,12 @@ export function adminUserRoutes(deps: AppDeps) {
       const { role } = parsed.data;
       if (!isRole(role)) return sendAdminUserPage(request, reply, deps, target, { code: 400, roleError: M.roleInvalid });
       const auth = proven(request, "full");
+      if (target.id === auth.user.id) return refuseSelf(request, reply, target.id);
+      if (parsed.data.confirm !== "yes" && role !== target.role) {
+        const [from, to] = [ROLE_WORDS[target.role], ROLE_WORDS[role]];
+        const effect = M.confirmRole(target.display_name, from, to);
+        return confirmPage(request, reply, { heading: M.confirmRoleHeading(target.display_name), effect, action: `/admin/users/${target.id}/role`, submitLabel: "Change role", fields: { role }, backHref: `/admin/users/${target.id}` });
+      }
       const result = await changeUserRole(db, deps, { agentId: auth.user.id, userId: target.id, role, meta: requestMeta(request) });
       if (result === "own_account") return refuseSelf(request, reply, target.id);
       const words = ROLE_WORDS[role].toLowerCase();

@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { normalizeCode } from "../../auth/totp.ts";
 import { checkbox, formSchema, parseForm, text } from "./form.ts";
+
+/** The code fields' `maxlength`: six digits with room for spaces or dashes as pasted ("123 - 456"). */
+export const CODE_FIELD_MAX_LENGTH = 12;
 import { MESSAGES } from "../../views/code-messages.ts";
 
-const codeFormSchema = formSchema({ code: text(64) });
+const codeFormSchema = formSchema({ code: text(CODE_FIELD_MAX_LENGTH, "The code") });
 /** Two-Factor Verification's form also has "Remember this browser for N days". */
-const signInCodeFormSchema = formSchema({ code: text(64), remember: checkbox() });
+const signInCodeFormSchema = formSchema({ code: text(CODE_FIELD_MAX_LENGTH, "The code"), remember: checkbox() });
 
 /**
  * Reads the "Six-digit code" field. Spaces and dashes are ignored; anything else that is not six

@@ -5,15 +5,20 @@ import { HTTP_MESSAGES as M } from "../http.messages.ts";
 /** The most any single text field may hold before we refuse the form (passwords allow 128 characters). */
 export const FIELD_MAX_LENGTH = 1024;
 
-/** Text a person typed: NUL never is, and PostgreSQL cannot store it (refused with a 400, not a 500). */
-export const text = (max = FIELD_MAX_LENGTH) =>
+/**
+ * Text a person typed, at most `max` UTF-16 units: the field's `maxlength`, which counts the same
+ * units, so the browser stops the typing where the server would refuse. `label` is the field's label,
+ * for a message a client understands. NUL never is typed, and PostgreSQL cannot store it (refused with
+ * a 400, not a 500).
+ */
+export const text = (max = FIELD_MAX_LENGTH, label = "This field") =>
   z
-    .string({ message: M.fieldNotText })
-    .max(max, { message: M.fieldTooLong(max) })
-    .refine((value) => !value.includes("\u0000"), { message: M.fieldHasNul });
+    .string({ message: M.fieldNotText(label) })
+    .max(max, { message: M.fieldTooLong(label, max) })
+    .refine((value) => !value.includes("\u0000"), { message: M.fieldHasNul(label) });
 
 /** A checkbox: "on" when checked (browsers send nothing when it is not). */
-export const checkbox = () => z.literal("on", { message: "must be on or absent" }).optional();
+export const checkbox = () => z.literal("on", { message: M.checkboxInvalid }).optional();
 
 /** A form schema: known fields plus the CSRF token, and nothing else (unknown fields are refused). */
 export function formSchema<T extends z.ZodRawShape>(shape: T) {
@@ -35,7 +40,7 @@ export function parseForm<T>(schema: z.ZodType<T>, body: unknown): FormResult<T>
   const name = issue.path.join(".") || "form";
   const present = typeof body === "object" && body !== null && issue.path[0] !== undefined && String(issue.path[0]) in body;
   if (issue.code === "invalid_type" && !present) return { ok: false, message: M.fieldMissing(name) };
-  return { ok: false, message: M.fieldInvalid(name, issue.message) };
+  return { ok: false, message: issue.message };
 }
 
 /**
