@@ -16,7 +16,7 @@ import { proven } from "../../http/guards/access.ts";
 import { SETUP_MESSAGES } from "./setup.messages.ts";
 
 const phoneForm = formSchema({ phone: text(64) });
-const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile_or_fixed_line: MESSAGES.phoneNotMobile } as const;
+const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile: MESSAGES.phoneNotMobile } as const;
 
 /** SMS set-up: phone number → code sent → code verified → SMS is the active method. */
 export function setupSmsRoutes(deps: AppDeps) {
