@@ -34,6 +34,7 @@ import { setupSmsRoutes } from "./features/setup/setup-sms.routes.ts";
 import { secondFactorHome, twoFactorRoutes } from "./features/setup/manage.routes.ts";
 import { verifyRoutes } from "./features/second-factor/verify.routes.ts";
 import "./http/guards/access.ts";
+import { registerStepUpActions } from "./http/guards/pending-action.ts";
 
 /** Forms are small; anything bigger is refused with 413 before it is parsed (OWASP ASVS 13.1). */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -62,6 +63,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   registerSecurityHeaders(app, config);
   await registerCsrf(app, config);
   registerAuthGuard(app, deps, secondFactorHome);
+  registerStepUpActions(app);
   registerEmptyFormCheck(app, (request, reply, message) => sendMessagePage(request, reply, config, { code: 400, heading: "That request could not be read", message }));
   registerErrorHandlers(app, config);
   registerRequestId(app);

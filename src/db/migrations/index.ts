@@ -7,6 +7,7 @@ import * as m0005 from "./0005_account_recovery.ts";
 import * as m0006 from "./0006_session_handle.ts";
 import * as m0007 from "./0007_second_factor_session_index.ts";
 import * as m0008 from "./0008_audit_events_order_index.ts";
+import * as m0009 from "./0009_pending_actions.ts";
 
 /** Every migration, in order. Names are permanent: never rename one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0006_session_handle": m0006,
   "0007_second_factor_session_index": m0007,
   "0008_audit_events_order_index": m0008,
+  "0009_pending_actions": m0009,
 };

@@ -12,6 +12,7 @@ import { sendMessagePage, sendPage } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { sendAdminUserPage } from "./user-page.ts";
 import { proven } from "../../http/guards/access.ts";
+import { stepUpFirst, postWithStepUp } from "../../http/guards/pending-action.ts";
 
 const createForm = formSchema({ email: text(320), name: text(200), role: text(16) });
 const roleForm = formSchema({ role: text(16) });
@@ -45,11 +46,11 @@ export function adminUserRoutes(deps: AppDeps) {
     sendMessagePage(request, reply, config, { code: 403, heading: "Not allowed on your own account", message: SELF_REFUSED, link: { href: `/admin/users/${targetId}`, text: "Back" } });
 
   return async (app: FastifyInstance) => {
-    const admin = { config: { access: "full" as const }, preHandler: requireAdmin(deps) };
+    const admin = { config: { access: "full" as const }, guard: requireAdmin(deps) };
 
-    app.get("/admin/users/new", admin, async (request, reply) => createPage(request, reply, {}));
+    app.get("/admin/users/new", { config: admin.config, preHandler: admin.guard }, async (request, reply) => createPage(request, reply, {}));
 
-    app.post("/admin/users", admin, async (request, reply) => {
+    app.post("/admin/users", { config: admin.config, preHandler: admin.guard }, async (request, reply) => {
       const parsed = parseForm(createForm, request.body);
       if (!parsed.ok) return createPage(request, reply, { errors: { form: parsed.message } }, 400);
       const { email, name, role } = parsed.data;
@@ -67,41 +68,46 @@ export function adminUserRoutes(deps: AppDeps) {
     });
 
     for (const action of ["disable", "enable"] as const) {
-      app.post(`/admin/users/:id/${action}`, admin, async (request, reply) => {
-        const target = await findTargetUser(deps, request, reply);
+      postWithStepUp(app, `/admin/users/:id/${action}`, { name: `admin.${action}`, ...admin, run: async (request, reply, input) => {
+        const target = await findTargetUser(deps, request, reply, input.params);
         if (!target) return reply;
-        const parsed = parseForm(emptyFormSchema, request.body);
+        const parsed = parseForm(emptyFormSchema, input.body);
         if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, status: parsed.message });
         const auth = proven(request, "full");
+        if (auth.user.id === target.id) return refuseSelf(request, reply, target.id);
+        if (await stepUpFirst(deps, request, reply, { action: `admin.${action}`, params: { id: target.id }, to: { then: "admin", userId: target.id } })) return reply;
         const result = await setUserDisabled(db, deps, { agentId: auth.user.id, userId: target.id, disabled: action === "disable", meta: requestMeta(request) });
         if (result === "own_account") return refuseSelf(request, reply, target.id);
         const done = action === "disable" ? `${target.display_name} was disabled and signed out everywhere.` : `${target.display_name} was enabled and can sign in again.`;
         await setFlash(db, auth.session.id, result === "changed" ? done : `${target.display_name} was already ${action}d.`);
         return reply.redirect(`/admin/users/${target.id}`, 303);
-      });
+      } });
     }
 
-    app.post("/admin/users/:id/role", admin, async (request, reply) => {
-      const target = await findTargetUser(deps, request, reply);
+    postWithStepUp(app, "/admin/users/:id/role", { name: "admin.role", ...admin, run: async (request, reply, input) => {
+      const target = await findTargetUser(deps, request, reply, input.params);
       if (!target) return reply;
-      const parsed = parseForm(roleForm, request.body);
+      const parsed = parseForm(roleForm, input.body);
       if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, roleError: parsed.message });
       const { role } = parsed.data;
       if (!isRole(role)) return sendAdminUserPage(request, reply, deps, target, { code: 400, roleError: "Choose one of the roles." });
       const auth = proven(request, "full");
+      if (auth.user.id === target.id) return refuseSelf(request, reply, target.id);
+      if (await stepUpFirst(deps, request, reply, { action: "admin.role", params: { id: target.id }, fields: { role }, to: { then: "admin", userId: target.id } })) return reply;
       const result = await changeUserRole(db, deps, { agentId: auth.user.id, userId: target.id, role, meta: requestMeta(request) });
       if (result === "own_account") return refuseSelf(request, reply, target.id);
       const words = ROLE_WORDS[role].toLowerCase();
       await setFlash(db, auth.session.id, result === "changed" ? `${target.display_name} is now ${words === "administrator" ? "an" : "a"} ${words}.` : `${target.display_name} already had that role.`);
       return reply.redirect(`/admin/users/${target.id}`, 303);
-    });
+    } });
 
-    app.post("/admin/users/:id/email", admin, async (request, reply) => {
-      const target = await findTargetUser(deps, request, reply);
+    postWithStepUp(app, "/admin/users/:id/email", { name: "admin.email", ...admin, run: async (request, reply, input) => {
+      const target = await findTargetUser(deps, request, reply, input.params);
       if (!target) return reply;
-      const parsed = parseForm(emailForm, request.body);
+      const parsed = parseForm(emailForm, input.body);
       if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, emailForm: { value: target.email, error: parsed.message } });
       const auth = proven(request, "full");
+      if (await stepUpFirst(deps, request, reply, { action: "admin.email", params: { id: target.id }, fields: { email: parsed.data.email }, to: { then: "admin", userId: target.id } })) return reply;
       const change = { agentId: auth.user.id, userId: target.id, email: parsed.data.email, meta: requestMeta(request) };
       const result = await changeUserEmail(db, { ...deps, portalName: config.portalName, supportContact: config.supportContact }, change);
       if (result === "invalid_email" || result === "duplicate_email") {
@@ -111,6 +117,6 @@ export function adminUserRoutes(deps: AppDeps) {
       const done = `${target.display_name} now signs in with ${parsed.data.email.trim()}. Both addresses were told; their sessions stay signed in.`;
       await setFlash(db, auth.session.id, result === "changed" ? done : `${target.display_name} already had that email address.`);
       return reply.redirect(`/admin/users/${target.id}`, 303);
-    });
+    } });
   };
 }
