@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestContext, type TestContext } from "../support/context.ts";
+import { TEST_DIALECTS } from "../support/databases.ts";
+import { MINUTE_MS } from "../support/fake-clock.ts";
+import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
+import { enrollApp, lastSmsCode, signInWithAppCode, storedFallback, totpCodeAt } from "../support/two-factor.ts";
+
+const FALLBACK = "+447400654321";
+
+describe.each(TEST_DIALECTS)("fallback phone changes and the step-up window (%s)", (dialect) => {
+  let ctx: TestContext;
+  beforeEach(async () => {
+    ctx = await createTestContext(dialect);
+  });
+  afterEach(async () => ctx.close());
+
+  async function signedIn() {
+    const user = await ctx.createUser();
+    const secret = await enrollApp(ctx, user.email);
+    return { user, secret, client: await signInWithAppCode(ctx, user.email, secret) };
+  }
+  const smsTo = (phone: string) => ctx.outbox.list().filter((m) => m.channel === "sms" && m.to === phone).length;
+  const stepUp = (client: HttpClient, secret: Buffer, url: string) => {
+    ctx.clock.advance(30_000);
+    return client.submit(url, { code: totpCodeAt(secret, ctx.clock.nowMs()) });
+  };
+
+  it("40 minutes after the step-up, 'Resend code' sends nothing and the fallback phone cannot be saved with it", async () => {
+    const { user, client } = await signedIn();
+    expect((await client.submit("/two-factor/fallback", { phone: FALLBACK }, "/two-factor/fallback/send")).location).toBe("/two-factor/fallback/verify");
+    for (let minutes = 0; minutes < 40; minutes += 10) {
+      ctx.clock.advance(10 * MINUTE_MS);
+      await client.get("/"); // the session stays alive (30 minutes idle)
+    }
+    const resent = await client.submit("/two-factor/fallback/verify", {}, "/two-factor/fallback/resend");
+    expect(resent.location).toMatch(/^\/two-factor\/step-up\?/);
+    expect(smsTo(FALLBACK)).toBe(1);
+    const verified = await client.submit("/two-factor/fallback/verify", { code: lastSmsCode(ctx, FALLBACK) }, "/two-factor/fallback/verify");
+    expect(verified.status).not.toBe(303);
+    expect(await storedFallback(ctx, user.id)).toBeNull();
+  });
+
+  it("a phone number typed after the window is kept through the step-up and its code sent once the code is verified", async () => {
+    const { user, secret, client } = await signedIn();
+    const form = await client.get("/two-factor/fallback");
+    ctx.clock.advance(6 * MINUTE_MS);
+    const asked = await client.postForm("/two-factor/fallback/send", { _csrf: csrfTokenOf(form.body), phone: "+44 7400 654321" });
+    expect(asked.location).toMatch(/^\/two-factor\/step-up\?then=fallback&resume=1$/);
+    expect(smsTo(FALLBACK)).toBe(0);
+    const sent = await stepUp(client, secret, asked.location!);
+    expect(sent.location).toBe("/two-factor/fallback/verify");
+    expect(smsTo(FALLBACK)).toBe(1);
+    expect((await client.submit("/two-factor/fallback/verify", { code: lastSmsCode(ctx, FALLBACK) })).location).toBe("/two-factor");
+    expect(await storedFallback(ctx, user.id)).toBe("+447400654321");
+  });
+
+  it("'Remove fallback phone' asked after the window is done once the code is verified, with its confirmation, no second click", async () => {
+    const { user, secret, client } = await signedIn();
+    await ctx.testDb.database.db.updateTable("users").set({ fallback_phone_e164: FALLBACK }).where("id", "=", user.id).execute();
+    ctx.clock.advance(6 * MINUTE_MS);
+    const asked = await client.submit("/two-factor", {}, "/two-factor/fallback/remove");
+    expect(asked.location).toMatch(/^\/two-factor\/step-up\?/);
+    expect(await storedFallback(ctx, user.id)).toBe(FALLBACK);
+    const done = await stepUp(client, secret, asked.location!);
+    expect(done.location).toBe("/two-factor");
+    expect(await storedFallback(ctx, user.id)).toBeNull();
+    expect((await client.get("/two-factor")).body).toMatch(/role="status"[^>]*>[^<]*removed/i);
+  });
+});
