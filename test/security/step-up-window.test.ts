@@ -66,4 +66,28 @@ describe.each(TEST_DIALECTS)("fallback phone changes and the step-up window (%s)
     expect(await storedFallback(ctx, user.id)).toBeNull();
     expect((await client.get("/two-factor")).body).toMatch(/role="status"[^>]*>[^<]*removed/i);
   });
+
+  it("changing the SMS method: after the step-up window, 'Resend code' sends nothing and extends nothing (no chain of resends)", async () => {
+    const { user, client } = await signedIn();
+    const NEW_PHONE = "+447400111122";
+    expect((await client.submit("/two-factor/setup/sms", { phone: NEW_PHONE }, "/two-factor/setup/sms/send")).location).toBe("/two-factor/setup/sms/verify");
+    ctx.clock.advance(6 * MINUTE_MS);
+    const resent = await client.submit("/two-factor", {}, "/two-factor/setup/sms/resend");
+    expect(resent.location).toMatch(/^\/two-factor\/step-up\?/);
+    expect(smsTo(NEW_PHONE)).toBe(1);
+    ctx.clock.advance(5 * MINUTE_MS); // past the first code's 10 minutes
+    await client.submit("/two-factor", { code: lastSmsCode(ctx, NEW_PHONE) }, "/two-factor/setup/sms/verify");
+    expect(await ctx.testDb.database.db.selectFrom("second_factors").select("kind").where("user_id", "=", user.id).where("status", "=", "active").execute()).toEqual([{ kind: "totp" }]);
+  });
+
+  it("changing the SMS method: a number typed after the window is kept through the step-up and its code sent once verified", async () => {
+    const { secret, client } = await signedIn();
+    const form = await client.get("/two-factor/setup/sms");
+    ctx.clock.advance(6 * MINUTE_MS);
+    const asked = await client.postForm("/two-factor/setup/sms/send", { _csrf: csrfTokenOf(form.body), phone: "+44 7400 111122" });
+    expect(asked.location).toBe("/two-factor/step-up?then=setup-sms&resume=1");
+    const sent = await stepUp(client, secret, asked.location!);
+    expect(sent.location).toBe("/two-factor/setup/sms/verify");
+    expect(smsTo("+447400111122")).toBe(1);
+  });
 });
