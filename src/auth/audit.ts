@@ -27,6 +27,7 @@ export type AuditEventType =
   | "password.reset_requested"
   | "password.reset"
   | "password.changed"
+  | "password.change_failed"
   | "profile.name_changed"
   | "user.email_changed"
   | "account.locked"

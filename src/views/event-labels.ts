@@ -25,6 +25,7 @@ const LABELS: Record<string, string> = {
   "password.reset_requested": "Password reset link requested",
   "password.reset": "Password reset",
   "password.changed": "Password changed",
+  "password.change_failed": "Wrong current password when changing it",
   "profile.name_changed": "Display name changed",
   "user.email_changed": "E-mail address changed",
   "account.locked": "Sign-in paused after too many failures",

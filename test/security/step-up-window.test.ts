@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "../support/context.ts";
+import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
 import { csrfTokenOf, type HttpClient } from "../support/http-client.ts";
@@ -89,5 +89,28 @@ describe.each(TEST_DIALECTS)("fallback phone changes and the step-up window (%s)
     const sent = await stepUp(client, secret, asked.location!);
     expect(sent.location).toBe("/two-factor/setup/sms/verify");
     expect(smsTo("+447400111122")).toBe(1);
+  });
+
+  it("'Change password' posted after the window is kept (as a hash) through the step-up and done once the code is verified", async () => {
+    const { user, secret, client } = await signedIn();
+    const form = await client.get("/account/password");
+    ctx.clock.advance(6 * MINUTE_MS);
+    const fields = { _csrf: csrfTokenOf(form.body), current: TEST_PASSWORD, password: "a passphrase kept through the step-up", confirm: "a passphrase kept through the step-up" };
+    const asked = await client.postForm("/account/password", fields);
+    expect(asked.location).toBe("/two-factor/step-up?then=password&resume=1");
+    const kept = await ctx.testDb.database.db.selectFrom("pending_actions").select("payload").execute();
+    expect(kept[0]!.payload).not.toContain("kept through");
+    const before = (await ctx.testDb.database.db.selectFrom("users").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow()).password_hash;
+    expect((await stepUp(client, secret, asked.location!)).location).toBe("/");
+    const after = (await ctx.testDb.database.db.selectFrom("users").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow()).password_hash;
+    expect(after).not.toBe(before);
+    expect((await ctx.client().submit("/login", { email: user.email, password: "a passphrase kept through the step-up" })).status).toBe(303);
+  });
+
+  it("a kept change cannot be posted directly: the form's own fields are required outside a step-up", async () => {
+    const { user, client } = await signedIn();
+    const forged = await client.submit("/account/password", { new_hash: "$argon2id$v=19$m=19456,t=2,p=1$AAAA$BBBB", based_on: "0".repeat(64) });
+    expect(forged.status).toBe(400);
+    expect((await ctx.testDb.database.db.selectFrom("users").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow()).password_hash).toBe(user.password_hash);
   });
 });

@@ -9,6 +9,8 @@ import { type StepUpDestination, stepUpQueryString } from "./step-up.guard.ts";
 export interface ActionInput {
   params: Record<string, string>;
   body: unknown;
+  /** True when finishing a kept action after its step-up (its fields are what the action kept, not a form). */
+  replayed: boolean;
 }
 type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 export type ActionRun = (request: FastifyRequest, reply: FastifyReply, input: ActionInput) => Promise<unknown>;
@@ -36,7 +38,7 @@ export function postWithStepUp(app: FastifyInstance, path: string, o: { name: st
   if (app.stepUpActions.has(o.name)) throw new Error(`step-up action ${o.name} is registered twice`);
   app.stepUpActions.set(o.name, { guard: o.guard, run: o.run });
   app.post(path, { config: o.config, ...(o.guard ? { preHandler: o.guard } : {}) }, (request, reply) =>
-    o.run(request, reply, { params: (request.params ?? {}) as Record<string, string>, body: request.body }),
+    o.run(request, reply, { params: (request.params ?? {}) as Record<string, string>, body: request.body, replayed: false }),
   );
 }
 
@@ -72,5 +74,5 @@ export async function finishPendingAction(deps: AppDeps, request: FastifyRequest
   if (!pending || !action) return undefined;
   if (action.guard) await action.guard(request, reply);
   if (reply.sent) return reply;
-  return action.run(request, reply, { params: pending.params, body: pending.fields });
+  return action.run(request, reply, { params: pending.params, body: pending.fields, replayed: true });
 }
