@@ -34,6 +34,7 @@ import { setupSmsRoutes } from "./features/setup/setup-sms.routes.ts";
 import { secondFactorHome, twoFactorRoutes } from "./features/setup/manage.routes.ts";
 import { verifyRoutes } from "./features/second-factor/verify.routes.ts";
 import "./http/guards/access.ts";
+import { fastifyTrustProxy } from "./config/trust-proxy.ts";
 import { registerStepUpActions } from "./http/guards/pending-action.ts";
 
 /** Forms are small; anything bigger is refused with 413 before it is parsed (OWASP ASVS 13.1). */
@@ -47,7 +48,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
       deps.logger === false
         ? false
         : { level: config.logLevel, redact: ["req.headers.cookie", "req.headers.authorization"], serializers: requestLogSerializers, ...(deps.logger === true ? {} : deps.logger) },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
     logController: new OneLinePerRequest(),

@@ -1,6 +1,8 @@
 import { isSupportedCountry } from "libphonenumber-js/max";
 import { z } from "zod";
 import { resolve } from "node:path";
+import { ConfigError } from "./config-error.ts";
+import { parseTrustProxy } from "./trust-proxy.ts";
 
 /** Validated, frozen configuration. Read once at boot (src/config/load.ts); nothing else reads process.env. */
 export interface Config {
@@ -21,7 +23,11 @@ export interface Config {
   readonly smtpUrl: string | null;
   readonly mailFrom: string;
   readonly supportContact: string;
-  readonly trustProxy: boolean | string;
+  /**
+   * TRUST_PROXY: false, a hop count, or the proxy's addresses/CIDRs (comma list). Never `true`: believing
+   * every hop lets any client pick the address that per-IP limits count (parseTrustProxy).
+   */
+  readonly trustProxy: false | number | string;
   readonly production: boolean;
   readonly logLevel: string;
   readonly migrateOnStart: boolean;
@@ -33,15 +39,7 @@ export interface Config {
 
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "postgres"; url: string };
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable}: ${problem}`);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
 const port = z
   .string()
@@ -142,8 +140,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
   const smtpUrl = env.SMTP_URL?.trim() || null;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError("SMTP_URL", "must start with smtp:// or smtps://");
 
-  const trustProxyRaw = env.TRUST_PROXY?.trim() || "false";
-  const trustProxy = trustProxyRaw === "true" ? true : trustProxyRaw === "false" ? false : trustProxyRaw;
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY?.trim() || "false");
   const portalName = field(env, "PORTAL_NAME", z.string().max(60, { message: "must be at most 60 characters" }).regex(/^[^:]+$/, { message: "must not contain ':'" }), "Gatehouse");
 
   return Object.freeze({

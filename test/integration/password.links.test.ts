@@ -16,7 +16,7 @@ const PHONE = "+447400123456";
 describe.each(TEST_DIALECTS)("forgot-password links (%s)", (dialect) => {
   let ctx: TestContext;
   beforeEach(async () => {
-    ctx = await createTestContext(dialect, { env: { TRUST_PROXY: "true" } });
+    ctx = await createTestContext(dialect, { env: { TRUST_PROXY: "127.0.0.1" } });
   });
   afterEach(async () => ctx.close());
 
