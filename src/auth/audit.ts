@@ -31,6 +31,7 @@ export type AuditEventType =
   | "profile.name_changed"
   | "user.email_changed"
   | "account.locked"
+  | "two_factor.locked"
   | "fallback.added"
   | "fallback.changed"
   | "fallback.removed"
@@ -62,6 +63,7 @@ export const NOTIFIED_EVENTS: ReadonlySet<AuditEventType> = new Set<AuditEventTy
   "password.reset",
   "password.changed",
   "account.locked",
+  "two_factor.locked",
   "user.email_changed",
 ]);
 

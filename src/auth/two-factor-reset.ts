@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
 import { deleteUserSessions, type SessionMeta } from "./session.ts";
+import { clearSecondFactorFailures } from "./lockout.ts";
 
 /** Who reset it: the user with their fallback phone, a support agent in the console, or the CLI. */
 export type ResetActor = { kind: "self" } | { kind: "support"; agentId: string; identityCheck: string; reason: string } | { kind: "cli"; reason: string };
@@ -24,6 +25,7 @@ export async function resetTwoFactor(db: Kysely<DB>, deps: CoreDeps, input: Rese
   const { actor } = input;
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("second_factors").where("user_id", "=", input.userId).execute();
+    await clearSecondFactorFailures(trx, input.userId);
     await deleteUserSessions(trx, input.userId, input.keepSessionId ?? undefined);
     // The kept session proved the fallback phone: its earlier wrong codes no longer stand in the way of set-up.
     if (input.keepSessionId) await trx.updateTable("sessions").set({ code_attempts: 0 }).where("id", "=", input.keepSessionId).execute();

@@ -12,6 +12,7 @@ const WHAT_HAPPENED: Partial<Record<AuditEventType, string>> = {
   "fallback.removed": "The fallback phone was removed from your account.",
   "password.reset": "Your password was reset with an e-mailed link and your second factor. You were signed out everywhere.",
   "account.locked": "Too many wrong passwords or codes were entered for your account, so that sign-in step is paused for 15 minutes.",
+  "two_factor.locked": "100 wrong two-factor codes in a row were entered for your account, so its two-factor step is locked until our support team resets it. Contact them to sign in again.",
   "password.changed": "Your password was changed. Your other sessions were signed out.",
   "user.email_changed": "The e-mail address of your account was changed by an administrator.",
 };

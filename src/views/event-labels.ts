@@ -29,6 +29,7 @@ const LABELS: Record<string, string> = {
   "profile.name_changed": "Display name changed",
   "user.email_changed": "E-mail address changed",
   "account.locked": "Sign-in paused after too many failures",
+  "two_factor.locked": "Two-factor step locked after 100 wrong codes in a row",
   "fallback.added": "Fallback phone added",
   "fallback.changed": "Fallback phone changed",
   "fallback.removed": "Fallback phone removed",
