@@ -1,4 +1,6 @@
+import { isIP } from "node:net";
 import type { AuditEventType } from "../auth/audit.ts";
+import { describeDevice } from "../views/device.ts";
 
 const WHAT_HAPPENED: Partial<Record<AuditEventType, string>> = {
   "two_factor.setup": "Two-factor sign-in was set up on your account.",
@@ -32,7 +34,10 @@ export interface SecurityNotice {
 export function composeSecurityNotice(n: SecurityNotice): { subject: string; text: string } {
   const what = WHAT_HAPPENED[n.type] ?? "A security setting on your account was changed.";
   const when = `${new Date(n.atMs).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-  const where = [n.ip ? `IP address ${n.ip}` : null, n.userAgent ? `browser "${n.userAgent.slice(0, 120)}"` : null].filter(Boolean).join(", ") || "not recorded";
+  // Whoever caused the event wrote the headers: the device is named from a fixed list (as on the
+  // Sessions page) and only a well-formed IP address is printed, so a notice never carries their text.
+  const ip = n.ip && isIP(n.ip) ? n.ip : null;
+  const where = [ip ? `IP address ${ip}` : null, n.userAgent ? describeDevice(n.userAgent) : null].filter(Boolean).join(", ") || "not recorded";
   return {
     subject: `${n.portalName}: a change to how you sign in`,
     text: [
