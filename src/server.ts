@@ -35,6 +35,7 @@ import { secondFactorHome, twoFactorRoutes } from "./features/setup/manage.route
 import { verifyRoutes } from "./features/second-factor/verify.routes.ts";
 import "./http/guards/access.ts";
 import { fastifyTrustProxy } from "./config/trust-proxy.ts";
+import { registerHostCheck } from "./http/host-check.ts";
 import { registerStepUpActions } from "./http/guards/pending-action.ts";
 
 /** Forms are small; anything bigger is refused with 413 before it is parsed (OWASP ASVS 13.1). */
@@ -60,6 +61,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   await app.register(fastifyFormbody);
   await app.register(fastifyCookie);
+  registerHostCheck(app, config);
   await registerRequestRateLimit(app, config, deps.redis ?? null);
   registerSecurityHeaders(app, config);
   await registerCsrf(app, config);

@@ -9,6 +9,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly publicUrl: URL;
+  /** ALLOWED_HOSTS: host names served besides PUBLIC_URL's (and localhost and IP addresses); others get 421. */
+  readonly allowedHosts: readonly string[];
   /** Cookies are Secure and `__Host-` prefixed when PUBLIC_URL is https. */
   readonly secureCookies: boolean;
   readonly database: DatabaseTarget;
@@ -147,6 +149,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     port: listenPort,
     host: env.HOST?.trim() || "localhost",
     publicUrl,
+    allowedHosts: Object.freeze(parseHostNames(env.ALLOWED_HOSTS)),
     secureCookies: publicUrl.protocol === "https:",
     database,
     secretKeys: Object.freeze(parseSecretKeys(secretText)),
@@ -172,4 +175,11 @@ function parseCountries(value: string | undefined): readonly string[] | null {
   const bad = codes.find((code) => !isSupportedCountry(code));
   if (bad) throw new ConfigError("SMS_ALLOWED_COUNTRIES", `"${bad}" is not an ISO 3166 country code (e.g. GB,IE,US)`);
   return Object.freeze(codes);
+}
+
+function parseHostNames(value: string | undefined): string[] {
+  const names = (value ?? "").split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const bad = names.find((name) => !/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\.?$/.test(name));
+  if (bad !== undefined) throw new ConfigError("ALLOWED_HOSTS", `"${bad}" is not a host name (a comma list, e.g. portal.example.com,portal.internal)`);
+  return names;
 }
