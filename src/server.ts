@@ -36,6 +36,7 @@ import { verifyRoutes } from "./features/second-factor/verify.routes.ts";
 import "./http/guards/access.ts";
 import { fastifyTrustProxy } from "./config/trust-proxy.ts";
 import { registerHostCheck } from "./http/host-check.ts";
+import { registerLimitGroup } from "./http/ip-group.ts";
 import { registerStepUpActions } from "./http/guards/pending-action.ts";
 
 /** Forms are small; anything bigger is refused with 413 before it is parsed (OWASP ASVS 13.1). */
@@ -62,6 +63,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyFormbody);
   await app.register(fastifyCookie);
   registerHostCheck(app, config);
+  registerLimitGroup(app, config);
   await registerRequestRateLimit(app, config, deps.redis ?? null);
   registerSecurityHeaders(app, config);
   await registerCsrf(app, config);

@@ -2,7 +2,7 @@ import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
-import type { SessionMeta } from "./session.ts";
+import { limitGroupKey, type SessionMeta } from "./session.ts";
 import { clearKey, type HitStats, type HitWindow, hitStats, lockOnce, pruneHits, recordHits, releaseHits } from "./throttle.ts";
 
 const MINUTE = 60_000;
@@ -120,7 +120,7 @@ export interface PasswordStepAttempts {
  * (address, account failures, lock, streak) with one query: the sign-in hot path (bench/README.md).
  */
 export async function passwordStepAttempts(db: Kysely<DB>, deps: Deps, meta: SessionMeta, userId: string | null): Promise<PasswordStepAttempts> {
-  const ipKey = `login-ip:${meta.ip ?? "unknown"}`;
+  const ipKey = `login-ip:${limitGroupKey(meta)}`;
   const rule: Rule | null =
     userId === null
       ? null

@@ -37,6 +37,8 @@ export interface Config {
   readonly redisUrl: string | null;
   /** RATE_LIMIT_POSTS_PER_MINUTE: form posts per client IP per minute; 0 turns the limit off. */
   readonly postsPerMinute: number;
+  /** IPV6_LIMIT_PREFIX: IPv6 clients are counted by this network prefix by every per-IP limit (default 64). */
+  readonly ipv6LimitPrefix: number;
 }
 
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "postgres"; url: string };
@@ -164,6 +166,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     logLevel: field(env, "LOG_LEVEL", z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be a pino level (info, warn, ...)" }), "info"),
     migrateOnStart: field(env, "MIGRATE_ON_START", bool, "true"),
     redisUrl: field(env, "REDIS_URL", z.union([z.literal(""), z.string().regex(/^rediss?:\/\//, { message: "must start with redis:// or rediss://" })]), "") || null,
+    ipv6LimitPrefix: field(env, "IPV6_LIMIT_PREFIX", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(32, { message: "must be from 32 to 128" }).max(128, { message: "must be from 32 to 128" }), "64"),
     postsPerMinute: field(env, "RATE_LIMIT_POSTS_PER_MINUTE", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }), "600"),
   });
 }
