@@ -111,6 +111,8 @@ export interface PasswordStepAttempts {
   ip: Attempt;
   /** Null when the email names no account. */
   account: Attempt | null;
+  /** When the email names no account: its failed() does what an account's does, and keeps nothing. */
+  unknownAccount?: Attempt;
   /** A success: both slots given back and the account's streak of failures ended, in one statement. */
   succeeded(executor?: Kysely<DB>): Promise<void>;
 }
@@ -121,26 +123,33 @@ export interface PasswordStepAttempts {
  */
 export async function passwordStepAttempts(db: Kysely<DB>, deps: Deps, meta: SessionMeta, userId: string | null): Promise<PasswordStepAttempts> {
   const ipKey = `login-ip:${limitGroupKey(meta)}`;
-  const rule: Rule | null =
-    userId === null
-      ? null
-      : {
-          failKey: `pw-fail:${userId}`,
-          lockKey: `pw-lock:${userId}`,
-          ...PASSWORD_FAILURES,
-          onLock: () => recordAuditEvent(db, deps, { type: "account.locked", actorUserId: null, subjectUserId: userId, ip: meta.ip, userAgent: meta.userAgent, detail: { step: "password" } }),
-        };
-  const streakKey = `pw-streak:${userId}`;
-  const [ipSlot, accountSlot] = await recordHits(db, deps, rule ? [ipKey, rule.failKey] : [ipKey]);
+  // An e-mail that names no account runs the same statements on a stand-in account (never locked, its
+  // slot taken back on failure, so it keeps no rows): the answer's timing does not tell them apart.
+  const rule: Rule = {
+    failKey: `pw-fail:${userId ?? "unknown"}`,
+    lockKey: `pw-lock:${userId ?? "unknown"}`,
+    ...PASSWORD_FAILURES,
+    ...(userId === null ? { limit: Number.MAX_SAFE_INTEGER } : {}),
+    onLock: () => (userId ? recordAuditEvent(db, deps, { type: "account.locked", actorUserId: null, subjectUserId: userId, ip: meta.ip, userAgent: meta.userAgent, detail: { step: "password" } }) : noop()),
+  };
+  const streakKey = `pw-streak:${userId ?? "unknown"}`;
+  const [ipSlot, accountSlot] = await recordHits(db, deps, [ipKey, rule.failKey]);
   const now = deps.clock.nowMs();
-  const stats = await hitStats(db, [{ key: ipKey, sinceMs: now - LOGIN_IP_FAILURES.windowMs }, ...(rule ? [...windowsOf(rule, now), { key: streakKey, sinceMs: 0 }] : [])]);
+  const stats = await hitStats(db, [{ key: ipKey, sinceMs: now - LOGIN_IP_FAILURES.windowMs }, ...windowsOf(rule, now), { key: streakKey, sinceMs: 0 }]);
   const fromIp = stats(ipKey);
   if (fromIp.count > LOGIN_IP_FAILURES.limit) {
-    await releaseHits(db, accountSlot ? [ipSlot!, accountSlot] : [ipSlot!]);
+    await releaseHits(db, [ipSlot!, accountSlot!]);
     return { ip: refused((fromIp.oldestAtMs ?? now) + LOGIN_IP_FAILURES.windowMs), account: null, succeeded: noop };
   }
   const ip: Attempt = { allowed: true, retryAtMs: null, succeeded: (executor = db) => releaseHits(executor, [ipSlot!]), failed: () => pruneHits(db, deps.clock, ipKey, LOGIN_IP_FAILURES.windowMs) };
-  if (!rule) return { ip, account: null, succeeded: ip.succeeded };
+  if (userId === null) {
+    const standIn = allowedAttempt(db, deps, rule, accountSlot!);
+    const failed = async () => {
+      await standIn.failed();
+      await releaseHits(db, [accountSlot!]); // where an account's failure records its streak
+    };
+    return { ip, account: null, unknownAccount: { ...standIn, failed }, succeeded: ip.succeeded };
+  }
   // 100 consecutive failures: refused until the password is reset (NIST SP 800-63B §5.2.2).
   const streak = stats(streakKey).count;
   const refusal = streak >= PASSWORD_STREAK_MAX ? null : refusalOf(rule, stats, now);
