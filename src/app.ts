@@ -15,6 +15,7 @@ import { createConsoleSms } from "./adapters/sms/console-sms.ts";
 import { createTwilioSms } from "./adapters/sms/twilio-sms.ts";
 import type { AppDeps } from "./deps.ts";
 import { createMetrics } from "./http/metrics.ts";
+import { startupWarnings } from "./config/warnings.ts";
 import { connectRedis } from "./http/request-rate-limit.ts";
 
 /** Wires the real adapters for a configuration: the one place that decides console vs Twilio, SQLite vs PostgreSQL. */
@@ -24,13 +25,15 @@ export function createDeps(
 ): AppDeps {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((line: string) => process.stdout.write(`${frameDevMessage(line, process.stdout.isTTY === true)}\n`));
-  // The console senders keep what they "send" here; /dev/outbox shows it outside production only.
+  // The console senders keep what they "send" here; /dev/outbox shows it outside production only
+  // (in production they withhold codes and links: README, security model).
   const devOutbox = createOutbox();
   const sms =
     config.sms.provider === "twilio"
       ? createTwilioSms({ accountSid: config.sms.accountSid, authToken: config.sms.authToken, from: config.sms.from, apiBase: config.sms.apiBase })
-      : createConsoleSms({ log, outbox: devOutbox, clock });
-  const mailer = config.smtpUrl ? createSmtpMail({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : createConsoleMail({ log, outbox: devOutbox, clock });
+      : createConsoleSms({ log, outbox: devOutbox, clock, withhold: config.production });
+  const mailer = config.smtpUrl ? createSmtpMail({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : createConsoleMail({ log, outbox: devOutbox, clock, withhold: config.production });
+  for (const warning of startupWarnings(config)) log(warning);
   const database = openDatabase(config.database);
   const metrics = createMetrics({ defaultMetrics: true });
   const mailQueue = createMailQueue({ db: database.db, mailer, clock, composeNotice: noticeComposer(config), log: pino({ level: config.logLevel }), onDelivery: metrics.recordMail });

@@ -46,6 +46,10 @@ import { passkeyManageRoutes } from "./features/passkeys/passkey-manage.routes.t
 import { passkeySignInRoutes } from "./features/passkeys/passkey-sign-in.routes.ts";
 import { passkeyVerifyPage } from "./features/second-factor/verify.routes.ts";
 import "./http/guards/access.ts";
+import { fastifyTrustProxy } from "./config/trust-proxy.ts";
+import { registerHostCheck } from "./http/host-check.ts";
+import { registerLimitGroup } from "./http/ip-group.ts";
+import { registerStepUpActions } from "./http/guards/pending-action.ts";
 
 /** Forms are small; anything bigger is refused with 413 before it is parsed (OWASP ASVS 13.1). */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -64,7 +68,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
             // A developer's terminal: short lines (src/http/dev-log.ts); production or a pipe: JSON for the log pipeline.
             ...(deps.logger === true ? (!config.production && process.stdout.isTTY ? { stream: devLogStream(process.stdout) } : {}) : deps.logger),
           },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
     logController: new OneLinePerRequest(),
@@ -76,12 +80,15 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   await app.register(fastifyFormbody);
   await app.register(fastifyCookie);
+  registerHostCheck(app, config);
+  registerLimitGroup(app, config);
   await registerRequestRateLimit(app, config, deps.redis ?? null);
   registerSecurityHeaders(app, config);
   // Single sign-on: the provider's endpoints answer before the CSRF check and the session guard.
   const oidcProvider = await mountOidcProvider(app, deps);
   await registerCsrf(app, config);
   registerAuthGuard(app, deps, secondFactorHome);
+  registerStepUpActions(app);
   registerEmptyFormCheck(app, (request, reply, message) => sendMessagePage(request, reply, config, { code: 400, heading: HTTP_MESSAGES.badRequestHeading, message }));
   registerErrorHandlers(app, config);
   registerRequestId(app);

@@ -28,9 +28,11 @@ export type AuditEventType =
   | "password.reset_requested"
   | "password.reset"
   | "password.changed"
+  | "password.change_failed"
   | "profile.name_changed"
   | "user.email_changed"
   | "account.locked"
+  | "two_factor.locked"
   | "fallback.added"
   | "fallback.changed"
   | "fallback.removed"
@@ -75,6 +77,7 @@ export const NOTIFIED_EVENTS: ReadonlySet<AuditEventType> = new Set<AuditEventTy
   "password.reset",
   "password.changed",
   "account.locked",
+  "two_factor.locked",
   "user.email_changed",
   "recovery_codes.created",
   "recovery_code.used",

@@ -2,7 +2,7 @@ import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
-import type { SessionMeta } from "./session.ts";
+import { limitGroupKey, type SessionMeta } from "./session.ts";
 import { clearKey, type HitStats, type HitWindow, hitStats, lockOnce, pruneHits, recordHits, releaseHits } from "./throttle.ts";
 
 const MINUTE = 60_000;
@@ -13,6 +13,8 @@ export const PASSWORD_FAILURES = { limit: 10, windowMs: 15 * MINUTE, lockMs: 15 
 export const PASSWORD_STREAK_MAX = 100;
 export const LOGIN_IP_FAILURES = { limit: 50, windowMs: 15 * MINUTE };
 export const SECOND_FACTOR_FAILURES = { limit: 10, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE };
+/** Consecutive wrong codes that lock the second-factor step until a reset (NIST SP 800-63B §5.2.2: at most 100). */
+export const SECOND_FACTOR_STREAK_MAX = 100;
 
 type Deps = CoreDeps;
 
@@ -38,6 +40,8 @@ interface Rule {
   windowMs: number;
   lockMs: number;
   onLock: () => Promise<void>;
+  /** Consecutive failures (never forgotten by time; a success ends them): `max` of them refuse for good. */
+  streak?: { key: string; max: number; onReached: () => Promise<void> };
 }
 
 const noop = async () => {};
@@ -47,6 +51,7 @@ function windowsOf(rule: Rule, nowMs: number): HitWindow[] {
   return [
     { key: rule.failKey, sinceMs: nowMs - rule.windowMs },
     { key: rule.lockKey, sinceMs: nowMs - rule.lockMs },
+    ...(rule.streak ? [{ key: rule.streak.key, sinceMs: 0 }] : []),
   ];
 }
 
@@ -77,10 +82,27 @@ function allowedAttempt(db: Kysely<DB>, deps: Deps, rule: Rule, slotId: string):
 async function attempt(db: Kysely<DB>, deps: Deps, rule: Rule): Promise<Attempt> {
   const [slotId] = await recordHits(db, deps, [rule.failKey]);
   const now = deps.clock.nowMs();
-  const refusal = refusalOf(rule, await hitStats(db, windowsOf(rule, now)), now);
-  if (refusal === undefined) return allowedAttempt(db, deps, rule, slotId!);
-  await releaseHits(db, [slotId!]);
-  return refused(refusal);
+  const stats = await hitStats(db, windowsOf(rule, now));
+  const streak = rule.streak ? stats(rule.streak.key).count : 0;
+  const refusal = rule.streak && streak >= rule.streak.max ? null : refusalOf(rule, stats, now);
+  if (refusal !== undefined) {
+    await releaseHits(db, [slotId!]);
+    return refused(refusal);
+  }
+  const inner = allowedAttempt(db, deps, rule, slotId!);
+  const { streak: streakRule } = rule;
+  if (!streakRule) return inner;
+  return {
+    ...inner,
+    succeeded: (executor = db) => releaseHits(executor, [slotId!], streak > 0 ? [streakRule.key] : []),
+    failed: async () => {
+      await inner.failed();
+      await recordHits(db, deps, [streakRule.key]);
+      const count = (await hitStats(db, [{ key: streakRule.key, sinceMs: 0 }]))(streakRule.key).count;
+      // Once per streak (compare-and-set), however many failures reach the cap together.
+      if (count >= streakRule.max && (await lockOnce(db, deps.clock, `${streakRule.key}-reached`, "1"))) await streakRule.onReached();
+    },
+  };
 }
 
 /** The password step's two limits: failures from the address (across accounts), and the account's own. */
@@ -89,6 +111,8 @@ export interface PasswordStepAttempts {
   ip: Attempt;
   /** Null when the email names no account. */
   account: Attempt | null;
+  /** When the email names no account: its failed() does what an account's does, and keeps nothing. */
+  unknownAccount?: Attempt;
   /** A success: both slots given back and the account's streak of failures ended, in one statement. */
   succeeded(executor?: Kysely<DB>): Promise<void>;
 }
@@ -98,27 +122,34 @@ export interface PasswordStepAttempts {
  * (address, account failures, lock, streak) with one query: the sign-in hot path (bench/README.md).
  */
 export async function passwordStepAttempts(db: Kysely<DB>, deps: Deps, meta: SessionMeta, userId: string | null): Promise<PasswordStepAttempts> {
-  const ipKey = `login-ip:${meta.ip ?? "unknown"}`;
-  const rule: Rule | null =
-    userId === null
-      ? null
-      : {
-          failKey: `pw-fail:${userId}`,
-          lockKey: `pw-lock:${userId}`,
-          ...PASSWORD_FAILURES,
-          onLock: () => recordAuditEvent(db, deps, { type: "account.locked", actorUserId: null, subjectUserId: userId, ip: meta.ip, userAgent: meta.userAgent, detail: { step: "password" } }),
-        };
-  const streakKey = `pw-streak:${userId}`;
-  const [ipSlot, accountSlot] = await recordHits(db, deps, rule ? [ipKey, rule.failKey] : [ipKey]);
+  const ipKey = `login-ip:${limitGroupKey(meta)}`;
+  // An e-mail that names no account runs the same statements on a stand-in account (never locked, its
+  // slot taken back on failure, so it keeps no rows): the answer's timing does not tell them apart.
+  const rule: Rule = {
+    failKey: `pw-fail:${userId ?? "unknown"}`,
+    lockKey: `pw-lock:${userId ?? "unknown"}`,
+    ...PASSWORD_FAILURES,
+    ...(userId === null ? { limit: Number.MAX_SAFE_INTEGER } : {}),
+    onLock: () => (userId ? recordAuditEvent(db, deps, { type: "account.locked", actorUserId: null, subjectUserId: userId, ip: meta.ip, userAgent: meta.userAgent, detail: { step: "password" } }) : noop()),
+  };
+  const streakKey = `pw-streak:${userId ?? "unknown"}`;
+  const [ipSlot, accountSlot] = await recordHits(db, deps, [ipKey, rule.failKey]);
   const now = deps.clock.nowMs();
-  const stats = await hitStats(db, [{ key: ipKey, sinceMs: now - LOGIN_IP_FAILURES.windowMs }, ...(rule ? [...windowsOf(rule, now), { key: streakKey, sinceMs: 0 }] : [])]);
+  const stats = await hitStats(db, [{ key: ipKey, sinceMs: now - LOGIN_IP_FAILURES.windowMs }, ...windowsOf(rule, now), { key: streakKey, sinceMs: 0 }]);
   const fromIp = stats(ipKey);
   if (fromIp.count > LOGIN_IP_FAILURES.limit) {
-    await releaseHits(db, accountSlot ? [ipSlot!, accountSlot] : [ipSlot!]);
+    await releaseHits(db, [ipSlot!, accountSlot!]);
     return { ip: refused((fromIp.oldestAtMs ?? now) + LOGIN_IP_FAILURES.windowMs), account: null, succeeded: noop };
   }
   const ip: Attempt = { allowed: true, retryAtMs: null, succeeded: (executor = db) => releaseHits(executor, [ipSlot!]), failed: () => pruneHits(db, deps.clock, ipKey, LOGIN_IP_FAILURES.windowMs) };
-  if (!rule) return { ip, account: null, succeeded: ip.succeeded };
+  if (userId === null) {
+    const standIn = allowedAttempt(db, deps, rule, accountSlot!);
+    const failed = async () => {
+      await standIn.failed();
+      await releaseHits(db, [accountSlot!]); // where an account's failure records its streak
+    };
+    return { ip, account: null, unknownAccount: { ...standIn, failed }, succeeded: ip.succeeded };
+  }
   // 100 consecutive failures: refused until the password is reset (NIST SP 800-63B §5.2.2).
   const streak = stats(streakKey).count;
   const refusal = streak >= PASSWORD_STREAK_MAX ? null : refusalOf(rule, stats, now);
@@ -139,14 +170,25 @@ export async function passwordStepAttempts(db: Kysely<DB>, deps: Deps, meta: Ses
   return { ip, account, succeeded: (executor = db) => releaseHits(executor, [ipSlot!, accountSlot!], endStreak) };
 }
 
-/** Second-factor codes of one account (app, SMS, reset code), across all its sessions and addresses. */
+/**
+ * Second-factor codes of one account (app, SMS, reset code), across all its sessions and addresses:
+ * 10 wrong in 15 minutes pause the step for 15 minutes; 100 wrong in a row lock it until the user's
+ * two-factor is reset (support console or CLI), the owner e-mailed once.
+ */
 export function secondFactorAttempt(db: Kysely<DB>, deps: Deps, userId: string, meta: SessionMeta): Promise<Attempt> {
+  const audit = (type: "account.locked" | "two_factor.locked") => recordAuditEvent(db, deps, { type, actorUserId: null, subjectUserId: userId, ip: meta.ip, userAgent: meta.userAgent, detail: { step: "second_factor" } });
   return attempt(db, deps, {
     failKey: `2fa-fail:${userId}`,
     lockKey: `2fa-lock:${userId}`,
     ...SECOND_FACTOR_FAILURES,
-    onLock: () => recordAuditEvent(db, deps, { type: "account.locked", actorUserId: null, subjectUserId: userId, ip: meta.ip, userAgent: meta.userAgent, detail: { step: "second_factor" } }),
+    onLock: () => audit("account.locked"),
+    streak: { key: `2fa-streak:${userId}`, max: SECOND_FACTOR_STREAK_MAX, onReached: () => audit("two_factor.locked") },
   });
+}
+
+/** A reset of the user's two-factor (new methods to come) ends their streak of wrong codes and its lock. */
+export async function clearSecondFactorFailures(db: Kysely<DB>, userId: string): Promise<void> {
+  for (const key of [`2fa-streak:${userId}`, `2fa-streak:${userId}-reached`, `2fa-fail:${userId}`, `2fa-lock:${userId}`]) await clearKey(db, key);
 }
 
 /** A password reset by e-mail link (which also proved the second factor) ends a streak of failures. */

@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString, type CountryCode, type NumberType } from "l
 
 export type { CountryCode };
 
-export type PhoneParseFailure = "empty" | "invalid" | "not_mobile_or_fixed_line";
+export type PhoneParseFailure = "empty" | "invalid" | "not_mobile";
 
 export type PhoneParseResult = { ok: true; e164: string; country?: string } | { ok: false; reason: PhoneParseFailure };
 
@@ -11,10 +11,12 @@ export type PhoneParseResult = { ok: true; e164: string; country?: string } | { 
 const MAX_INPUT_LENGTH = 64;
 
 /**
- * Only numbers that can plausibly receive an SMS: premium-rate, toll-free, shared-cost and similar
- * ranges are refused (toll-fraud control) even though they are valid numbers.
+ * Only numbers that can receive an SMS: premium-rate, toll-free, shared-cost and similar ranges are
+ * refused (toll-fraud control), and so are fixed lines (an SMS to a landline is paid for and never
+ * read, or read aloud by a text-to-voice gateway). FIXED_LINE_OR_MOBILE stays: in North America a
+ * number's type cannot be told from its digits.
  */
-const ACCEPTED_TYPES: ReadonlySet<NumberType> = new Set<NumberType>(["MOBILE", "FIXED_LINE", "FIXED_LINE_OR_MOBILE"]);
+const ACCEPTED_TYPES: ReadonlySet<NumberType> = new Set<NumberType>(["MOBILE", "FIXED_LINE_OR_MOBILE"]);
 
 /**
  * Parses a phone number as typed, in any country, to E.164. Without a leading "+", the number is
@@ -28,7 +30,7 @@ export function parsePhoneNumber(input: string, defaultCountry?: CountryCode): P
   const parsed = parsePhoneNumberFromString(text, { defaultCountry, extract: false });
   // An extension cannot receive an SMS.
   if (parsed === undefined || !parsed.isValid() || parsed.ext !== undefined) return { ok: false, reason: "invalid" };
-  if (!ACCEPTED_TYPES.has(parsed.getType())) return { ok: false, reason: "not_mobile_or_fixed_line" };
+  if (!ACCEPTED_TYPES.has(parsed.getType())) return { ok: false, reason: "not_mobile" };
   return parsed.country === undefined ? { ok: true, e164: parsed.number } : { ok: true, e164: parsed.number, country: parsed.country };
 }
 

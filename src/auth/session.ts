@@ -19,6 +19,13 @@ export type SessionDeps = CoreDeps;
 export interface SessionMeta {
   ip: string | null;
   userAgent: string | null;
+  /** The address as per-IP limits count it (IPv6 by network, http/ip-group.ts); `ip` when absent. */
+  limitGroup?: string | null;
+}
+
+/** The key part per-IP limits use for this client. */
+export function limitGroupKey(meta: Pick<SessionMeta, "ip" | "limitGroup">): string {
+  return meta.limitGroup ?? meta.ip ?? "unknown";
 }
 
 /** How the user proves the second factor now, without its secret (what pages show). */

@@ -31,6 +31,7 @@ export interface ChallengeTarget {
   sessionId: string;
   purpose: SmsPurpose;
   phoneE164: string;
+  /** The client's address as per-IP limits count it (IPv6 by network: http/ip-group.ts). */
   ip: string | null;
 }
 

@@ -91,9 +91,31 @@ export async function releaseHits(db: Kysely<DB>, ids: string[], clearKeys: stri
     .execute();
 }
 
-/** Records one event and says whether the rule still allows it. */
+/** Records one event and says whether the rule still allows it; a refused one is taken back (nothing piles up). */
 export async function hitThrottle(db: Kysely<DB>, deps: Deps, rule: ThrottleRule): Promise<boolean> {
-  return (await reserve(db, deps, rule)).count <= rule.limit;
+  const reservation = await reserve(db, deps, rule);
+  if (reservation.count <= rule.limit) return true;
+  await release(db, reservation);
+  return false;
+}
+
+/** The longest window any throttle counts (SMS per account: a day); older rows count for nothing. */
+export const LONGEST_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
+ * Forgets every row past the longest window, whatever its key, so keys never hit again (an address
+ * that went away) do not stay forever. Streaks (`…-streak:…`) are consecutive failures with no window:
+ * kept until a success or a reset ends them (at most 100 per account). One idempotent delete: every
+ * instance may run it on its own schedule.
+ */
+export async function pruneExpiredHits(db: Kysely<DB>, clock: Clock): Promise<void> {
+  await db.deleteFrom("throttle_hits").where("at", "<=", clock.nowMs() - LONGEST_WINDOW_MS).where("key", "not like", "%-streak:%").execute();
+}
+
+/** Runs pruneExpiredHits every `intervalMs` (unref'd: it never keeps the process up); returns the stop. */
+export function schedulePruning(db: Kysely<DB>, clock: Clock, onError: (error: unknown) => void, intervalMs = 10 * 60_000): () => void {
+  const timer = setInterval(() => void pruneExpiredHits(db, clock).catch(onError), intervalMs).unref();
+  return () => clearInterval(timer);
 }
 
 /**

@@ -5,6 +5,7 @@ import { recordAuditEvent } from "./audit.ts";
 import { deleteRecoveryCodes } from "./recovery-codes.ts";
 import { forgetRememberedBrowsers } from "./remembered-browsers.ts";
 import { deleteUserSessions, type SessionMeta } from "./session.ts";
+import { clearSecondFactorFailures } from "./lockout.ts";
 
 /** Who reset it: the user with their fallback phone, a support agent in the console, or the CLI. */
 export type ResetActor = { kind: "self" } | { kind: "support"; agentId: string; identityCheck: string; reason: string } | { kind: "cli"; reason: string };
@@ -29,6 +30,7 @@ export async function resetTwoFactor(db: Kysely<DB>, deps: CoreDeps, input: Rese
     // The old recovery codes go with the old method: whoever asked for the reset may not be the one holding them.
     await deleteRecoveryCodes(trx, input.userId);
     await forgetRememberedBrowsers(trx, input.userId);
+    await clearSecondFactorFailures(trx, input.userId);
     await deleteUserSessions(trx, input.userId, input.keepSessionId ?? undefined);
     // The kept session proved the fallback phone: its earlier wrong codes no longer stand in the way of set-up.
     if (input.keepSessionId) await trx.updateTable("sessions").set({ code_attempts: 0 }).where("id", "=", input.keepSessionId).execute();

@@ -1,12 +1,16 @@
 import { isSupportedCountry } from "libphonenumber-js/max";
 import { z } from "zod";
 import { resolve } from "node:path";
+import { ConfigError } from "./config-error.ts";
+import { parseTrustProxy } from "./trust-proxy.ts";
 
 /** Validated, frozen configuration. Read once at boot (src/config/load.ts); nothing else reads process.env. */
 export interface Config {
   readonly port: number;
   readonly host: string;
   readonly publicUrl: URL;
+  /** ALLOWED_HOSTS: host names served besides PUBLIC_URL's (and localhost and IP addresses); others get 421. */
+  readonly allowedHosts: readonly string[];
   /** Cookies are Secure and `__Host-` prefixed when PUBLIC_URL is https (`__Secure-` with COOKIE_DOMAIN). */
   readonly secureCookies: boolean;
   /** COOKIE_DOMAIN: the session cookie's Domain, so forward auth sees it on the apps' hosts; null = this host only. */
@@ -23,7 +27,11 @@ export interface Config {
   readonly smtpUrl: string | null;
   readonly mailFrom: string;
   readonly supportContact: string;
-  readonly trustProxy: boolean | string;
+  /**
+   * TRUST_PROXY: false, a hop count, or the proxy's addresses/CIDRs (comma list). Never `true`: believing
+   * every hop lets any client pick the address that per-IP limits count (parseTrustProxy).
+   */
+  readonly trustProxy: false | number | string;
   readonly production: boolean;
   readonly logLevel: string;
   readonly migrateOnStart: boolean;
@@ -33,19 +41,13 @@ export interface Config {
   readonly postsPerMinute: number;
   /** REMEMBER_BROWSER_DAYS: how long "Remember this browser" lasts; 0 removes the checkbox. */
   readonly rememberBrowserDays: number;
+  /** IPV6_LIMIT_PREFIX: IPv6 clients are counted by this network prefix by every per-IP limit (default 64). */
+  readonly ipv6LimitPrefix: number;
 }
 
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "postgres"; url: string };
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable}: ${problem}`);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
 const port = z
   .string()
@@ -146,14 +148,14 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
   const smtpUrl = env.SMTP_URL?.trim() || null;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError("SMTP_URL", "must start with smtp:// or smtps://");
 
-  const trustProxyRaw = env.TRUST_PROXY?.trim() || "false";
-  const trustProxy = trustProxyRaw === "true" ? true : trustProxyRaw === "false" ? false : trustProxyRaw;
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY?.trim() || "false");
   const portalName = field(env, "PORTAL_NAME", z.string().max(60, { message: "must be at most 60 characters" }).regex(/^[^:]+$/, { message: "must not contain ':'" }), "Gatehouse");
 
   return Object.freeze({
     port: listenPort,
     host: env.HOST?.trim() || "localhost",
     publicUrl,
+    allowedHosts: Object.freeze(parseHostNames(env.ALLOWED_HOSTS)),
     secureCookies: publicUrl.protocol === "https:",
     cookieDomain: parseCookieDomain(env.COOKIE_DOMAIN, publicUrl),
     database,
@@ -169,6 +171,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     logLevel: field(env, "LOG_LEVEL", z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be a pino level (info, warn, ...)" }), "info"),
     migrateOnStart: field(env, "MIGRATE_ON_START", bool, "true"),
     redisUrl: field(env, "REDIS_URL", z.union([z.literal(""), z.string().regex(/^rediss?:\/\//, { message: "must start with redis:// or rediss://" })]), "") || null,
+    ipv6LimitPrefix: field(env, "IPV6_LIMIT_PREFIX", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(32, { message: "must be from 32 to 128" }).max(128, { message: "must be from 32 to 128" }), "64"),
     postsPerMinute: field(env, "RATE_LIMIT_POSTS_PER_MINUTE", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }), "600"),
     // At most a year (our figure): a remembered browser proves the second factor again at least yearly.
     rememberBrowserDays: field(env, "REMEMBER_BROWSER_DAYS", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }).max(365, { message: "must be at most 365" }), "30"),
@@ -198,4 +201,11 @@ export function parseCookieDomain(value: string | undefined, publicUrl: URL): st
   const host = publicUrl.hostname.toLowerCase();
   if (host !== text && !host.endsWith(`.${text}`)) throw new ConfigError("COOKIE_DOMAIN", `must be PUBLIC_URL's host (${host}) or a parent domain of it`);
   return text;
+}
+
+function parseHostNames(value: string | undefined): string[] {
+  const names = (value ?? "").split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const bad = names.find((name) => !/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\.?$/.test(name));
+  if (bad !== undefined) throw new ConfigError("ALLOWED_HOSTS", `"${bad}" is not a host name (a comma list, e.g. portal.example.com,portal.internal)`);
+  return names;
 }

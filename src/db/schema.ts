@@ -105,6 +105,16 @@ export interface SmsChallengesTable {
   consumed_at: EpochMs | null;
 }
 
+/** The action a step-up interrupted (one per session): finished once the code is verified, at most once. */
+export interface PendingActionsTable {
+  session_id: string;
+  /** The action's registered name, e.g. "admin.role". */
+  action: string;
+  /** JSON: { params, fields }, the route parameters and the validated form fields (no secrets). */
+  payload: string;
+  expires_at: EpochMs;
+}
+
 export interface OutgoingMailTable {
   id: string;
   user_id: string | null;
@@ -165,6 +175,7 @@ export interface DB {
   apps: AppsTable;
   oidc_payloads: OidcPayloadsTable;
   oidc_signing_keys: OidcSigningKeysTable;
+  pending_actions: PendingActionsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -15,7 +15,7 @@ export async function registerRequestRateLimit(app: FastifyInstance, config: Con
     global: true,
     max: config.postsPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (request) => request.ip,
+    keyGenerator: (request) => request.limitGroup || request.ip,
     allowList: (request) => request.method !== "POST",
     ...(redis ? { redis, nameSpace: "gatehouse:posts:" } : {}),
     // A Redis outage must not take sign-in down with it.

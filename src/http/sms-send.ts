@@ -9,7 +9,7 @@ export type SendOutcome = { ok: true } | { ok: false; message: string; status: n
 /** Sends a code and turns the outcome into what the page says; provider failures are logged without the code. */
 export async function sendSmsCode(request: FastifyRequest, deps: AppDeps, target: Omit<ChallengeTarget, "ip">): Promise<SendOutcome> {
   const allowedCountries = deps.config.smsAllowedCountries ? new Set(deps.config.smsAllowedCountries) : null;
-  const result: IssueResult = await issueSmsChallenge(deps.database.db, { ...deps, portalName: deps.config.portalName, allowedCountries }, { ...target, ip: request.ip });
+  const result: IssueResult = await issueSmsChallenge(deps.database.db, { ...deps, portalName: deps.config.portalName, allowedCountries }, { ...target, ip: request.limitGroup || request.ip });
   deps.metrics?.recordSms(target.purpose, result.ok ? "sent" : result.error === "send_failed" ? "failed" : result.error);
   if (result.ok) return { ok: true };
   switch (result.error) {

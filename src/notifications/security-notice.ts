@@ -1,5 +1,7 @@
+import { isIP } from "node:net";
 import type { AuditEventType } from "../auth/audit.ts";
 import { IDENTITY_CHECKS, isIdentityCheck } from "../auth/support-reset.ts";
+import { describeDevice } from "../views/device.ts";
 
 const WHAT_HAPPENED: Partial<Record<AuditEventType, string>> = {
   "two_factor.setup": "Two-factor sign-in was set up on your account.",
@@ -13,6 +15,7 @@ const WHAT_HAPPENED: Partial<Record<AuditEventType, string>> = {
   "fallback.removed": "The fallback phone was removed from your account.",
   "password.reset": "Your password was reset with an e-mailed link and your second factor. You were signed out everywhere.",
   "account.locked": "Too many wrong passwords or codes were entered for your account, so that sign-in step is paused for 15 minutes.",
+  "two_factor.locked": "100 wrong two-factor codes in a row were entered for your account, so its two-factor step is locked until our support team resets it. Contact them to sign in again.",
   "password.changed": "Your password was changed. Your other sessions were signed out.",
   "user.email_changed": "The e-mail address of your account was changed by an administrator.",
   "recovery_codes.created": "A new set of recovery codes was created for your account. The codes of any earlier set no longer work.",
@@ -53,7 +56,10 @@ function supportResetLines(n: SecurityNotice, when: string): string[] {
 export function composeSecurityNotice(n: SecurityNotice): { subject: string; text: string } {
   const what = WHAT_HAPPENED[n.type] ?? "A security setting on your account was changed.";
   const when = `${new Date(n.atMs).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-  const where = [n.ip ? `IP address ${n.ip}` : null, n.userAgent ? `browser "${n.userAgent.slice(0, 120)}"` : null].filter(Boolean).join(", ") || "not recorded";
+  // Whoever caused the event wrote the headers: the device is named from a fixed list (as on the
+  // Sessions page) and only a well-formed IP address is printed, so a notice never carries their text.
+  const ip = n.ip && isIP(n.ip) ? n.ip : null;
+  const where = [ip ? `IP address ${ip}` : null, n.userAgent ? describeDevice(n.userAgent) : null].filter(Boolean).join(", ") || "not recorded";
   const closing = n.type === "two_factor.support_reset"
     ? supportResetLines(n, when)
     : [

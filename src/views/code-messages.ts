@@ -16,11 +16,11 @@ export const MESSAGES = {
   smsCountryNotAllowed: "This portal cannot send text messages to that country. Use a number from another country, or an authenticator app.",
   phoneEmpty: "Enter your mobile phone number, starting with + and the country code.",
   phoneInvalid: "This is not a phone number we recognise. Enter it with + and the country code, for example +44 7400 123456.",
-  phoneNotMobile: "This number cannot receive text messages. Enter a mobile or landline number.",
+  phoneNotMobile: "This number cannot receive text messages. Enter a mobile number.",
   secondFactorLocked: "Too many wrong codes were entered for this account, so two-factor sign-in is paused for 15 minutes. We have e-mailed the account owner.",
 } as const;
 
-export const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile_or_fixed_line: MESSAGES.phoneNotMobile } as const;
+export const PHONE_ERRORS = { empty: MESSAGES.phoneEmpty, invalid: MESSAGES.phoneInvalid, not_mobile: MESSAGES.phoneNotMobile } as const;
 
 export function resendCooldownMessage(retryAfterMs: number): string {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));

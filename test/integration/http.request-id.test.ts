@@ -39,7 +39,7 @@ describe("request ids", () => {
 
   it("behind a trusted proxy (TRUST_PROXY) the proxy's X-Request-Id is used and echoed; a malformed one is replaced", async () => {
     const logs = captureLogs("info");
-    ctx = await createTestContext("sqlite", { logger: logs.logger, env: { TRUST_PROXY: "true" } });
+    ctx = await createTestContext("sqlite", { logger: logs.logger, env: { TRUST_PROXY: "127.0.0.1" } });
     const proxied = await ctx.client().request("GET", "/login", { headers: { "x-request-id": "7f3c9a1e4b2d4e6f8a0b1c2d3e4f5a6b" } });
     expect(proxied.headers.get("x-request-id")).toBe("7f3c9a1e4b2d4e6f8a0b1c2d3e4f5a6b");
     const malformed = await ctx.client().request("GET", "/login", { headers: { "x-request-id": `bad id "${"x".repeat(200)}"` } });

@@ -15,7 +15,7 @@ const CODE_FIELD = '<label for="field-code">Six-digit code</label>';
 const PHONE = "+447400123456";
 
 describe.each(TEST_DIALECTS)("forgot-password links (%s)", (dialect) => {
-  const ctx = useTestContext(dialect, { env: { TRUST_PROXY: "true" } });
+  const ctx = useTestContext(dialect, { env: { TRUST_PROXY: "127.0.0.1" } });
 
   /** "Forgot password?" for `email`, from `ip` (X-Forwarded-For; the server trusts the proxy). */
   async function askForLink(email: string, ip = "198.51.100.1") {

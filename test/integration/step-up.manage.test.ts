@@ -35,8 +35,9 @@ const ENTRY_POINTS: { name: string; then: string; path: string; fields: Record<s
   { name: "POST /two-factor/setup/app", then: "setup-app", path: "/two-factor/setup/app", fields: {}, fresh: "/two-factor/setup/app", after: "/two-factor/setup/app" },
   { name: "POST /two-factor/setup/sms", then: "setup-sms", path: "/two-factor/setup/sms", fields: {}, fresh: "/two-factor/setup/sms", after: "/two-factor/setup/sms" },
   { name: "GET /two-factor/fallback", then: "fallback", path: "/two-factor/fallback", fields: null, fresh: null, after: "/two-factor/fallback" },
-  { name: "POST /two-factor/fallback/send", then: "fallback", path: "/two-factor/fallback/send", fields: { phone: "+44 7400 333344" }, fresh: "/two-factor/fallback/verify", after: "/two-factor/fallback" },
-  { name: "POST /two-factor/fallback/remove", then: "manage", path: "/two-factor/fallback/remove", fields: {}, fresh: "/two-factor", after: "/two-factor" },
+  // A form posted after the window is kept through the step-up and finished once the code is verified (resume=1).
+  { name: "POST /two-factor/fallback/send", then: "fallback&resume=1", path: "/two-factor/fallback/send", fields: { phone: "+44 7400 333344" }, fresh: "/two-factor/fallback/verify", after: "/two-factor/fallback/verify" },
+  { name: "POST /two-factor/fallback/remove", then: "manage&resume=1", path: "/two-factor/fallback/remove", fields: {}, fresh: "/two-factor", after: "/two-factor" },
 ];
 
 describe.each(TEST_DIALECTS)("manage two-factor: step-up (%s)", (dialect) => {
@@ -111,7 +112,7 @@ describe.each(TEST_DIALECTS)("manage two-factor: step-up (%s)", (dialect) => {
 
     // A stale session still cannot start anything new, nor send a code to another number.
     expect((await client.submit("/two-factor", {}, "/two-factor/setup/sms")).location).toBe(STEP_UP_PAGE("setup-sms"));
-    expect((await client.postForm("/two-factor/setup/sms/send", { _csrf: csrfTokenOf((await client.get("/two-factor")).body), phone: FALLBACK })).location).toBe(STEP_UP_PAGE("setup-sms"));
+    expect((await client.postForm("/two-factor/setup/sms/send", { _csrf: csrfTokenOf((await client.get("/two-factor")).body), phone: FALLBACK })).location).toBe(STEP_UP_PAGE("setup-sms&resume=1")); // kept, sent only after a step-up
     expect((await client.submit("/two-factor", {}, "/two-factor/setup/app")).location).toBe(STEP_UP_PAGE("setup-app"));
   });
 

@@ -96,13 +96,17 @@ export function createMailQueue(o: MailQueueOptions): MailQueue {
       const attempts = mail.attempts + 1;
       const reason = error instanceof Error ? error.message : String(error);
       const giveUp = attempts >= MAX_MAIL_ATTEMPTS;
-      (giveUp ? o.log.error : o.log.warn)({ mailId: mail.id, attempts, reason }, giveUp ? "mail delivery abandoned" : "mail delivery failed; will retry");
-      o.onDelivery?.(giveUp ? "abandoned" : "failed");
+      // Bookkeeping first, so a failing logger or listener cannot leave the row unmarked. An abandoned
+      // mail loses its body: a reset or invitation link must not wait in the database unsent.
       await o.db
         .updateTable("outgoing_mail")
-        .set({ last_error: reason.slice(0, 500), next_attempt_at: giveUp ? Number.MAX_SAFE_INTEGER : o.clock.nowMs() + retryDelayMs(attempts) })
+        .set(giveUp ? { last_error: reason.slice(0, 500), next_attempt_at: Number.MAX_SAFE_INTEGER, body: null } : { last_error: reason.slice(0, 500), next_attempt_at: o.clock.nowMs() + retryDelayMs(attempts) })
         .where("id", "=", mail.id)
         .execute();
+      o.onDelivery?.(giveUp ? "abandoned" : "failed");
+      // Called as methods: pino's need their `this`.
+      if (giveUp) o.log.error({ mailId: mail.id, attempts, reason }, "mail delivery abandoned");
+      else o.log.warn({ mailId: mail.id, attempts, reason }, "mail delivery failed; will retry");
       return false;
     }
   }

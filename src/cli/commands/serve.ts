@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { createDeps } from "../../app.ts";
 import { createOneTimeLink, deleteUnusedLinks, FIRST_ADMIN_TTL_MS } from "../../auth/one-time-link.ts";
 import { countUsers } from "../../auth/user.ts";
+import { schedulePruning } from "../../auth/throttle.ts";
 import { migrateToLatest, pendingMigrations } from "../../db/migrator.ts";
 import { buildServer } from "../../server.ts";
 import type { AppDeps } from "../../deps.ts";
@@ -25,6 +26,7 @@ export function registerServe(program: Command): void {
       app.log.info({ database: describeTarget(config), sms: config.sms.provider, mail: config.smtpUrl ? "smtp" : "console" }, "gatehouse started");
       await printFirstAdminLink(deps);
       deps.mailQueue.start();
+      schedulePruning(deps.database.db, deps.clock, (error) => app.log.error({ reason: error instanceof Error ? error.message : String(error) }, "throttle pruning failed"));
     });
 }
 

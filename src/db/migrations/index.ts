@@ -9,6 +9,7 @@ import * as m0007 from "./0007_second_factor_session_index.ts";
 import * as m0008 from "./0008_audit_events_order_index.ts";
 import * as m0009 from "./0009_apps_and_oidc.ts";
 import * as m0010 from "./0010_more_factors.ts";
+import * as m0011 from "./0011_pending_actions.ts";
 
 /** Every migration, in order. Names are permanent: never rename one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "0008_audit_events_order_index": m0008,
   "0009_apps_and_oidc": m0009,
   "0010_more_factors": m0010,
+  "0011_pending_actions": m0011,
 };

@@ -2,7 +2,9 @@
 export const ACCOUNT_MESSAGES = {
   passwordTitle: "Change password",
   passwordSubmit: "Change password",
-  currentPasswordWrong: "Your current password is not correct.",
+  currentWrong: "Your current password is not correct.",
+  tooManyWrong: "Too many wrong passwords. For your security, try again in 15 minutes.",
+  changedMeanwhile: "Your password was changed in the meantime, so nothing was done. Enter your current password again.",
   passwordChanged: "Your password has been changed. Your other sessions were signed out.",
   profileTitle: "Profile",
   nameInvalid: "Enter a name of 1 to 100 characters.",

@@ -4,6 +4,9 @@ import type { DB } from "../../db/schema.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { deleteUserSessions, type SessionMeta } from "../../auth/session.ts";
 import { forgetRememberedBrowsers } from "../../auth/remembered-browsers.ts";
+import { PASSWORD_FAILURES, passwordStepAttempts } from "../../auth/lockout.ts";
+import { verifyPassword } from "../../auth/password.ts";
+import type { User } from "../../db/schema.ts";
 
 type Deps = CoreDeps;
 
@@ -25,4 +28,26 @@ export async function changeDisplayName(db: Kysely<DB>, deps: Deps, input: { use
     await trx.updateTable("users").set({ display_name: input.displayName }).where("id", "=", input.userId).execute();
     await recordAuditEvent(trx, deps, { type: "profile.name_changed", actorUserId: input.userId, subjectUserId: input.userId, ip: input.meta.ip, userAgent: input.meta.userAgent });
   });
+}
+
+export type CurrentPasswordCheck = { ok: true } | { ok: false; reason: "wrong" } | { ok: false; reason: "locked"; retryAtMs: number };
+
+/**
+ * "Current password" on the change form is a password guess like the sign-in's: it takes a slot under
+ * the same limits (10 wrong in 15 minutes lock the account's password step, owner e-mailed; the
+ * address's 50), and every wrong one is audited (NIST SP 800-63B §5.2.2).
+ */
+export async function checkCurrentPassword(db: Kysely<DB>, deps: Deps, input: { user: User; current: string; meta: SessionMeta }): Promise<CurrentPasswordCheck> {
+  const attempts = await passwordStepAttempts(db, deps, input.meta, input.user.id);
+  const { ip, account } = attempts;
+  if (!ip.allowed || !account?.allowed) return { ok: false, reason: "locked", retryAtMs: ip.retryAtMs ?? account?.retryAtMs ?? deps.clock.nowMs() + PASSWORD_FAILURES.lockMs };
+  if (input.user.password_hash && (await verifyPassword(input.user.password_hash, input.current))) {
+    await attempts.succeeded();
+    return { ok: true };
+  }
+  await account.failed();
+  await ip.failed();
+  const { user, meta } = input;
+  await recordAuditEvent(db, deps, { type: "password.change_failed", actorUserId: user.id, subjectUserId: user.id, ip: meta.ip, userAgent: meta.userAgent, detail: { reason: "wrong_password" } });
+  return { ok: false, reason: "wrong" };
 }

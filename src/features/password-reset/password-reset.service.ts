@@ -6,7 +6,7 @@ import { recordAuditEvent } from "../../auth/audit.ts";
 import { clearPasswordFailures } from "../../auth/lockout.ts";
 import { createOneTimeLink, deleteUnusedLinks, inspectOneTimeLink } from "../../auth/one-time-link.ts";
 import { queueMail } from "../../auth/outgoing-mail.ts";
-import { deleteUserSessions, type SessionMeta } from "../../auth/session.ts";
+import { deleteUserSessions, limitGroupKey, type SessionMeta } from "../../auth/session.ts";
 import { forgetRememberedBrowsers } from "../../auth/remembered-browsers.ts";
 import { hitThrottle } from "../../auth/throttle.ts";
 import { findUserByEmail } from "../../auth/user.ts";
@@ -26,9 +26,9 @@ type Deps = CoreDeps;
  */
 export async function requestPasswordReset(db: Kysely<DB>, deps: Deps & { publicUrl: URL; portalName: string }, email: string, meta: SessionMeta): Promise<void> {
   const address = email.trim().toLowerCase();
-  const ipAllowed = await hitThrottle(db, deps, { key: `forgot:ip:${meta.ip ?? "unknown"}`, ...FORGOT_PER_IP });
-  const addressAllowed = await hitThrottle(db, deps, { key: `forgot:email:${address}`, ...FORGOT_PER_ADDRESS });
-  if (!ipAllowed || !addressAllowed) return;
+  // An address over its limit writes nothing more (not even the e-mail's count).
+  if (!(await hitThrottle(db, deps, { key: `forgot:ip:${limitGroupKey(meta)}`, ...FORGOT_PER_IP }))) return;
+  if (!(await hitThrottle(db, deps, { key: `forgot:email:${address}`, ...FORGOT_PER_ADDRESS }))) return;
   const user = await findUserByEmail(db, address);
   if (!user || user.disabled_at !== null || user.password_hash === null) return;
   await db.transaction().execute(async (trx) => {

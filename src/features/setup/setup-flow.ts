@@ -17,14 +17,16 @@ import { SETUP_MESSAGES } from "./setup.messages.ts";
  * - a session pending its second factor, only while the user has none (forced set-up). A session that
  *   has passed only the password must never add a factor to an account that has one;
  * - a full session, only with its current factor proven in the last 5 minutes (step-up); the routes that
- *   finish a set-up (`continuing`) also serve the session that started it then, within the set-up's own time.
+ *   finish a set-up (`continuing`) also serve the session that started it then, within the set-up's own time;
+ *   with `stepUpInHandler` a stale full session goes through to a handler that checks its form first and
+ *   then keeps it through the step-up (stepUpFirst), so nothing is re-typed.
  */
-export function requireSetupAllowed(deps: AppDeps, then: StepUpTarget, continuing?: SecondFactorKind) {
+export function requireSetupAllowed(deps: AppDeps, then: StepUpTarget, continuing?: SecondFactorKind, stepUpInHandler = false) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const auth = request.auth;
     if (!auth) return reply.redirect("/login", 303);
     if (auth.session.stage === "full") {
-      if (hasFreshSecondFactor(auth.session, deps.clock.nowMs())) return undefined;
+      if (stepUpInHandler || hasFreshSecondFactor(auth.session, deps.clock.nowMs())) return undefined;
       // A set-up this session started (only a fresh session can) is finished within its own time limit, like the fallback phone's.
       if (continuing && (await hasOwnPendingFactor(deps, auth.session.id, continuing))) return undefined;
       return reply.redirect(stepUpUrl(then), 303);

@@ -13,6 +13,7 @@ import { sendPage } from "../../http/render.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { finishSetup, requireSetupAllowed, restartSetup } from "./setup-flow.ts";
 import { proven } from "../../http/guards/access.ts";
+import { postWithStepUp, stepUpFirst } from "../../http/guards/pending-action.ts";
 import { SETUP_MESSAGES } from "./setup.messages.ts";
 
 const phoneForm = formSchema({ phone: text(PHONE_FIELD_MAX_LENGTH, "Phone number") });
@@ -62,19 +63,20 @@ export function setupSmsRoutes(deps: AppDeps) {
     app.post("/two-factor/setup/sms", { ...opts, config: { ...opts.config, emptyForm: true } }, async (_request, reply) => reply.redirect("/two-factor/setup/sms", 303));
     app.get("/two-factor/setup/sms", opts, async (request, reply) => phonePage(request, reply, {}));
 
-    app.post("/two-factor/setup/sms/send", opts, async (request, reply) => {
-      const form = parseForm(phoneForm, request.body);
+    postWithStepUp(app, "/two-factor/setup/sms/send", { name: "setup-sms.send", config: opts.config, guard: requireSetupAllowed(deps, "setup-sms", undefined, true), run: async (request, reply, input) => {
+      const form = parseForm(phoneForm, input.body);
       if (!form.ok) return phonePage(request, reply, { formError: form.message }, 400);
       const phone = parsePhoneNumber(form.data.phone);
       if (!phone.ok) return phonePage(request, reply, { phone: form.data.phone, error: PHONE_ERRORS[phone.reason] }, 400);
       // The fallback phone must stay a different device, or losing one phone loses both.
       if (phone.e164 === proven(request, "session").user.fallback_phone_e164) return phonePage(request, reply, { phone: form.data.phone, error: SETUP_MESSAGES.primarySameAsFallback }, 400);
       const auth = proven(request, "session");
+      if (auth.session.stage === "full" && (await stepUpFirst(deps, request, reply, { action: "setup-sms.send", fields: { phone: phone.e164 }, to: { then: "setup-sms" } }))) return reply;
       const factor = await startSmsSetup(db, deps, auth.user.id, auth.session.id, phone.e164);
       const sent = await sendFor(request, factor);
       if (!sent.ok) return phonePage(request, reply, { phone: form.data.phone, formError: sent.message }, sent.status);
       return reply.redirect("/two-factor/setup/sms/verify", 303);
-    });
+    } });
 
     app.get("/two-factor/setup/sms/verify", continuing, async (request, reply) => {
       const factor = await findPendingFactor(db, clock, proven(request, "session").session.id, "sms");
@@ -85,14 +87,17 @@ export function setupSmsRoutes(deps: AppDeps) {
       return codePage(request, reply, factor, null);
     });
 
-    app.post("/two-factor/setup/sms/resend", { ...continuing, config: { ...continuing.config, emptyForm: true } }, async (request, reply) => {
-      const factor = await findPendingFactor(db, clock, proven(request, "session").session.id, "sms");
+    // A resend starts a new 10-minute code: a change of method resends only inside the step-up window.
+    postWithStepUp(app, "/two-factor/setup/sms/resend", { name: "setup-sms.resend", config: { ...continuing.config, emptyForm: true }, guard: continuing.preHandler, run: async (request, reply) => {
+      const auth = proven(request, "session");
+      const factor = await findPendingFactor(db, clock, auth.session.id, "sms");
       if (!factor) return restart(request, reply, MESSAGES.setupExpired, 410);
+      if (auth.session.stage === "full" && (await stepUpFirst(deps, request, reply, { action: "setup-sms.resend", to: { then: "setup-sms" } }))) return reply;
       const sent = await sendFor(request, factor);
       if (!sent.ok) return sent.cooldown ? codePage(request, reply, factor, null, sent.status, sent.message) : codePage(request, reply, factor, sent.message, sent.status);
       await extendPendingFactor(db, factor.id, clock.nowMs() + SMS_CODE_TTL_MS);
       return reply.redirect("/two-factor/setup/sms/verify", 303);
-    });
+    } });
 
     app.post("/two-factor/setup/sms/verify", continuing, async (request, reply) => {
       const auth = proven(request, "session");

@@ -33,7 +33,9 @@ export async function signInWithPassword(db: Kysely<DB>, deps: CoreDeps, email: 
   if (!ip.allowed) return { ok: false, reason: "ip_throttled", retryAtMs: ip.retryAtMs! };
   const checkable = user?.password_hash && account?.allowed;
   const passwordOk = checkable ? await verifyPassword(user.password_hash!, password) : await verifyAgainstDummy(password);
-  if (!passwordOk) await account?.failed();
+  // An unknown e-mail fails on a stand-in account: the same statements as a wrong password (timing).
+  if (!passwordOk) await (account ?? attempts.unknownAccount)?.failed();
+  // Only the right password of a disabled account is told so (a wrong one gets the generic answer).
   if (user && passwordOk && user.disabled_at !== null) {
     await account!.succeeded();
     await recordAuditEvent(db, deps, { type: "signin.refused_disabled", actorUserId: null, subjectUserId: user.id, ...meta });

@@ -6,6 +6,8 @@ import { maskPhone } from "../../auth/phone.ts";
 import { findActiveFactor, startTotpSetup, startWebauthnSetup } from "../../auth/second-factor.ts";
 import { findLatestChallenge } from "../../auth/sms-challenge.ts";
 import { recordStepUp } from "../../auth/step-up.ts";
+import { peekPendingAction } from "../../auth/pending-action.ts";
+import { finishPendingAction } from "../../http/guards/pending-action.ts";
 import type { SecondFactor } from "../../db/schema.ts";
 import { stepUpCodeBody, stepUpPasskeyBody, stepUpSendBody } from "./step-up.view.ts";
 import { authenticationOptions, relyingParty } from "../passkeys/passkeys.service.ts";
@@ -33,7 +35,7 @@ export function stepUpRoutes(deps: AppDeps) {
   async function page(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, to: StepUpDestination, error: string | null, code = 200) {
     const action = `/two-factor/step-up?${stepUpQueryString(to)}`;
     // Cancelling leads back where the agent came from: a support action is not "changing how you sign in".
-    const purpose = to.then === "admin" || to.then === "apps" ? { purpose: "admin" as const, cancelHref: stepUpReturnPath(to) } : {};
+    const purpose = to.then === "admin" || to.then === "apps" ? { purpose: await adminPurpose(proven(request, "full").session.id), cancelHref: stepUpReturnPath(to) } : {};
     if (factor.kind === "webauthn") {
       const auth = proven(request, "full");
       const options = await authenticationOptions(db, deps, relyingParty(config), { userId: auth.user.id, sessionId: auth.session.id });
@@ -50,6 +52,12 @@ export function stepUpRoutes(deps: AppDeps) {
       body: (csrfToken) =>
         stepUpCodeBody({ csrfToken, action, method: "sms", maskedPhone, deadline: { atMs: challenge.expires_at, nowMs: clock.nowMs() }, error, resendAction: sendAction, ...purpose }),
     });
+  }
+
+  /** A support reset, or another change to someone else's account (the action kept for this session says which). */
+  async function adminPurpose(sessionId: string): Promise<"admin" | "admin_account"> {
+    const pending = await peekPendingAction(db, sessionId, clock.nowMs());
+    return pending === null || pending === "admin.reset-2fa" ? "admin" : "admin_account";
   }
 
   /** Where the step-up leads: starting an app set-up is done here, in a POST, never on a GET. */
@@ -113,6 +121,10 @@ export function stepUpRoutes(deps: AppDeps) {
       }
       await recordStepUp(db, auth.session.id, clock.nowMs());
       await audit("two_factor.step_up");
+      // This request now carries the fresh code it just proved; the interrupted action, if any, finishes here.
+      request.auth = { ...auth, session: { ...auth.session, second_factor_at: clock.nowMs(), code_attempts: 0 } };
+      const finished = await finishPendingAction(deps, request, reply, to.resume === true);
+      if (finished !== undefined) return finished;
       return proceed(request, reply, to);
     });
   };

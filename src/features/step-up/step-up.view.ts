@@ -6,15 +6,15 @@ const HEADING = "Confirm it's you";
 
 /** Why the code is asked for: a change to the user's own sign-in, or a support action on someone else's. */
 export interface StepUpPurpose {
-  purpose?: "own_factors" | "admin";
+  purpose?: "own_factors" | "admin" | "admin_account";
   /** Where "Cancel" leads (default: "Manage Two-Factor Login"). */
   cancelHref?: string;
 }
 
 function why(o: StepUpPurpose): string {
-  return o.purpose === "admin"
-    ? "Resetting another user's two-factor sign-in needs a fresh code from your own method."
-    : "Changing how you sign in needs a fresh code from your current method.";
+  if (o.purpose === "admin") return "Resetting another user's two-factor sign-in needs a fresh code from your own method.";
+  if (o.purpose === "admin_account") return "Changing another user's account needs a fresh code from your own method. Your change is kept and made once the code is verified.";
+  return "Changing how you sign in needs a fresh code from your current method.";
 }
 
 function cancel(o: StepUpPurpose): SafeHtml {

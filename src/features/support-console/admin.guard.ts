@@ -17,9 +17,9 @@ export function requireAdmin(deps: AppDeps) {
   });
 }
 
-/** The user named by the route's :id, or the 404 page (sent) and undefined. */
-export async function findTargetUser(deps: AppDeps, request: FastifyRequest, reply: FastifyReply): Promise<User | undefined> {
-  const { id } = request.params as { id?: string };
+/** The user named by the route's :id (or by `params`, kept through a step-up), or the 404 page (sent) and undefined. */
+export async function findTargetUser(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, params: unknown = request.params): Promise<User | undefined> {
+  const { id } = params as { id?: string };
   const user = id && isId(id) ? await findUserById(deps.database.db, id) : undefined;
   if (!user) sendNotFound(request, reply, deps.config);
   return user;

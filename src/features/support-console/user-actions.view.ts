@@ -59,7 +59,7 @@ function resetSection(o: AdminActionsView): SafeHtml {
   else if (!target.hasMethod) content = html`<p>This user has no two-factor method: there is nothing to reset. They set one up at their next sign-in.</p>`;
   else
     content = html`<p id="reset-effect">This removes the user's two-factor methods and ends all their sessions. They set up two-factor sign-in again at their next sign-in, and are e-mailed about the reset.</p>
-  ${agent.stepUpFresh ? null : html`<p>Before the reset you will be asked for a code from your own two-factor method. <a href="/two-factor/step-up?then=admin&amp;user=${target.id}">Confirm it's you now</a>, before filling in the form.</p>`}
+  ${agent.stepUpFresh ? null : html`<p>Before the reset you will be asked for a code from your own two-factor method. What you fill in here is kept, and the reset is done as soon as the code is verified.</p>`}
   ${formError(reset.errors?.form ?? (reset.errors?.identityCheck || reset.errors?.reason ? "Nothing was reset. Correct the fields below and try again." : null))}
   <form method="post" action="/admin/users/${target.id}/reset-2fa" class="stack" novalidate>
     ${csrfInput(o.csrfToken)}

@@ -15,6 +15,7 @@ import { confirmActionBody } from "./confirm.view.ts";
 import { SUPPORT_CONSOLE_MESSAGES as M } from "./support-console.messages.ts";
 import { proven } from "../../http/guards/access.ts";
 import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
+import { stepUpFirst, postWithStepUp } from "../../http/guards/pending-action.ts";
 
 const createForm = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email"), name: text(DISPLAY_NAME_MAX_LENGTH, "Name"), role: text(16, "Role") });
 const roleForm = formSchema({ role: text(16, "Role"), confirm: text(3).optional() });
@@ -50,11 +51,11 @@ export function adminUserRoutes(deps: AppDeps) {
     sendPage(request, reply, config, { title: `${o.heading} · Support console`, body: (csrfToken) => confirmActionBody({ csrfToken, ...o }) });
 
   return async (app: FastifyInstance) => {
-    const admin = { config: { access: "full" as const }, preHandler: requireAdmin(deps) };
+    const admin = { config: { access: "full" as const }, guard: requireAdmin(deps) };
 
-    app.get("/admin/users/new", admin, async (request, reply) => createPage(request, reply, {}));
+    app.get("/admin/users/new", { config: admin.config, preHandler: admin.guard }, async (request, reply) => createPage(request, reply, {}));
 
-    app.post("/admin/users", admin, async (request, reply) => {
+    app.post("/admin/users", { config: admin.config, preHandler: admin.guard }, async (request, reply) => {
       const parsed = parseForm(createForm, request.body);
       if (!parsed.ok) return createPage(request, reply, { errors: { form: parsed.message } }, 400);
       const { email, name, role } = parsed.data;
@@ -72,10 +73,10 @@ export function adminUserRoutes(deps: AppDeps) {
     });
 
     for (const action of ["disable", "enable"] as const) {
-      app.post(`/admin/users/:id/${action}`, admin, async (request, reply) => {
-        const target = await findTargetUser(deps, request, reply);
+      postWithStepUp(app, `/admin/users/:id/${action}`, { name: `admin.${action}`, ...admin, run: async (request, reply, input) => {
+        const target = await findTargetUser(deps, request, reply, input.params);
         if (!target) return reply;
-        const parsed = parseForm(confirmForm, request.body);
+        const parsed = parseForm(confirmForm, input.body);
         if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, status: parsed.message });
         const auth = proven(request, "full");
         if (target.id === auth.user.id) return refuseSelf(request, reply, target.id);
@@ -83,18 +84,20 @@ export function adminUserRoutes(deps: AppDeps) {
           const [heading, effect] = action === "disable" ? [M.confirmDisableHeading, M.confirmDisable] : [M.confirmEnableHeading, M.confirmEnable];
           return confirmPage(request, reply, { heading: heading(target.display_name), effect: effect(target.display_name), action: `/admin/users/${target.id}/${action}`, submitLabel: action === "disable" ? "Disable user" : "Enable user", backHref: `/admin/users/${target.id}` });
         }
+        // Confirmed: a fresh code first, then the kept action finishes by itself (nothing clicked twice).
+        if (await stepUpFirst(deps, request, reply, { action: `admin.${action}`, params: { id: target.id }, fields: { confirm: "yes" }, to: { then: "admin", userId: target.id } })) return reply;
         const result = await setUserDisabled(db, deps, { agentId: auth.user.id, userId: target.id, disabled: action === "disable", meta: requestMeta(request) });
         if (result === "own_account") return refuseSelf(request, reply, target.id);
         const done = action === "disable" ? M.disabled(target.display_name) : M.enabled(target.display_name);
         await setFlash(db, auth.session.id, result === "changed" ? done : M.alreadyDisabledOrEnabled(target.display_name, action));
         return reply.redirect(`/admin/users/${target.id}`, 303);
-      });
+      } });
     }
 
-    app.post("/admin/users/:id/role", admin, async (request, reply) => {
-      const target = await findTargetUser(deps, request, reply);
+    postWithStepUp(app, "/admin/users/:id/role", { name: "admin.role", ...admin, run: async (request, reply, input) => {
+      const target = await findTargetUser(deps, request, reply, input.params);
       if (!target) return reply;
-      const parsed = parseForm(roleForm, request.body);
+      const parsed = parseForm(roleForm, input.body);
       if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, roleError: parsed.message });
       const { role } = parsed.data;
       if (!isRole(role)) return sendAdminUserPage(request, reply, deps, target, { code: 400, roleError: M.roleInvalid });
@@ -105,19 +108,21 @@ export function adminUserRoutes(deps: AppDeps) {
         const effect = M.confirmRole(target.display_name, from, to);
         return confirmPage(request, reply, { heading: M.confirmRoleHeading(target.display_name), effect, action: `/admin/users/${target.id}/role`, submitLabel: "Change role", fields: { role }, backHref: `/admin/users/${target.id}` });
       }
+      if (await stepUpFirst(deps, request, reply, { action: "admin.role", params: { id: target.id }, fields: { role, confirm: "yes" }, to: { then: "admin", userId: target.id } })) return reply;
       const result = await changeUserRole(db, deps, { agentId: auth.user.id, userId: target.id, role, meta: requestMeta(request) });
       if (result === "own_account") return refuseSelf(request, reply, target.id);
       const words = ROLE_WORDS[role].toLowerCase();
       await setFlash(db, auth.session.id, result === "changed" ? M.roleChanged(target.display_name, words) : M.roleUnchanged(target.display_name));
       return reply.redirect(`/admin/users/${target.id}`, 303);
-    });
+    } });
 
-    app.post("/admin/users/:id/email", admin, async (request, reply) => {
-      const target = await findTargetUser(deps, request, reply);
+    postWithStepUp(app, "/admin/users/:id/email", { name: "admin.email", ...admin, run: async (request, reply, input) => {
+      const target = await findTargetUser(deps, request, reply, input.params);
       if (!target) return reply;
-      const parsed = parseForm(emailForm, request.body);
+      const parsed = parseForm(emailForm, input.body);
       if (!parsed.ok) return sendAdminUserPage(request, reply, deps, target, { code: 400, emailForm: { value: target.email, error: parsed.message } });
       const auth = proven(request, "full");
+      if (await stepUpFirst(deps, request, reply, { action: "admin.email", params: { id: target.id }, fields: { email: parsed.data.email }, to: { then: "admin", userId: target.id } })) return reply;
       const change = { agentId: auth.user.id, userId: target.id, email: parsed.data.email, meta: requestMeta(request) };
       const result = await changeUserEmail(db, { ...deps, portalName: config.portalName, supportContact: config.supportContact }, change);
       if (result === "invalid_email" || result === "duplicate_email") {
@@ -127,6 +132,6 @@ export function adminUserRoutes(deps: AppDeps) {
       const done = M.emailChanged(target.display_name, parsed.data.email.trim());
       await setFlash(db, auth.session.id, result === "changed" ? done : M.emailUnchanged(target.display_name));
       return reply.redirect(`/admin/users/${target.id}`, 303);
-    });
+    } });
   };
 }

@@ -12,22 +12,26 @@ export type StepUpTarget = (typeof STEP_UP_TARGETS)[number];
 export interface StepUpDestination {
   then: StepUpTarget;
   userId?: string | undefined;
+  /** The step-up interrupted an action kept for this session (pending-action.ts): finish it once verified. */
+  resume?: boolean | undefined;
 }
 
 /** Reads ?then=…&user=…; anything unknown falls back to the manage page rather than failing. */
 export const stepUpQuery = z.object({
   then: z.enum(STEP_UP_TARGETS).catch("manage"),
   user: z.string().regex(ID_PATTERN).optional().catch(undefined),
+  resume: z.literal("1").optional().catch(undefined),
 });
 
 export function parseStepUpQuery(query: unknown): StepUpDestination {
-  const { then, user } = stepUpQuery.parse(query ?? {});
-  return then === "admin" && user ? { then, userId: user } : { then };
+  const { then, user, resume } = stepUpQuery.parse(query ?? {});
+  return { then, ...(then === "admin" && user ? { userId: user } : {}), ...(resume ? { resume: true } : {}) };
 }
 
 /** The query string that carries a destination through the step-up pages. */
 export function stepUpQueryString(destination: StepUpDestination): string {
-  return destination.userId ? `then=${destination.then}&user=${destination.userId}` : `then=${destination.then}`;
+  const user = destination.userId ? `&user=${destination.userId}` : "";
+  return `then=${destination.then}${user}${destination.resume ? "&resume=1" : ""}`;
 }
 
 export function stepUpUrl(then: StepUpTarget, userId?: string): string {
