@@ -4,7 +4,7 @@ import { createKeyring } from "./crypto/encryption.ts";
 import { cryptoRandom, type RandomSource } from "./crypto/random.ts";
 import { openDatabase } from "./db/database.ts";
 import pino from "pino";
-import { frameDevMessage } from "./http/dev-log.ts";
+import { frameDevMessage } from "./http/logging/dev-log.ts";
 import { createConsoleMail } from "./adapters/mail/console-mail.ts";
 import { createMailQueue, type NoticeFacts } from "./adapters/mail/mail-queue.ts";
 import type { AuditEventType } from "./auth/audit.ts";

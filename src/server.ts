@@ -11,8 +11,8 @@ import { registerEmptyFormCheck } from "./http/forms/form.ts";
 import { HTTP_MESSAGES } from "./http/http.messages.ts";
 import { sendMessagePage } from "./http/render.ts";
 import { createMetrics, registerMetrics } from "./http/metrics.ts";
-import { devLogStream } from "./http/dev-log.ts";
-import { OneLinePerRequest, registerRequestId, requestIdGenerator, requestLogSerializers } from "./http/request-log.ts";
+import { devLogStream } from "./http/logging/dev-log.ts";
+import { OneLinePerRequest, registerRequestId, requestIdGenerator, requestLogSerializers } from "./http/logging/request-log.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { oidcInteractionRoutes } from "./features/oidc/interaction.routes.ts";
 import { mountOidcProvider } from "./features/oidc/mount.ts";
@@ -47,8 +47,8 @@ import { passkeySignInRoutes } from "./features/passkeys/passkey-sign-in.routes.
 import { passkeyVerifyPage } from "./features/second-factor/verify.routes.ts";
 import "./http/guards/access.ts";
 import { fastifyTrustProxy } from "./config/trust-proxy.ts";
-import { registerHostCheck } from "./http/host-check.ts";
-import { registerLimitGroup } from "./http/ip-group.ts";
+import { registerHostCheck } from "./http/network/host-check.ts";
+import { registerLimitGroup } from "./http/network/ip-group.ts";
 import { registerStepUpActions } from "./http/guards/pending-action.ts";
 
 /** Forms are small; anything bigger is refused with 413 before it is parsed (OWASP ASVS 13.1). */

@@ -1,8 +1,10 @@
-import { isSupportedCountry } from "libphonenumber-js/max";
 import { z } from "zod";
 import { resolve } from "node:path";
 import { ConfigError } from "./config-error.ts";
+import { parseCookieDomain, parseCountries, parseHostNames } from "./parse-lists.ts";
 import { parseTrustProxy } from "./trust-proxy.ts";
+
+export { parseCookieDomain } from "./parse-lists.ts";
 
 /** Validated, frozen configuration. Read once at boot (src/config/load.ts); nothing else reads process.env. */
 export interface Config {
@@ -176,36 +178,4 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     // At most a year (our figure): a remembered browser proves the second factor again at least yearly.
     rememberBrowserDays: field(env, "REMEMBER_BROWSER_DAYS", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }).max(365, { message: "must be at most 365" }), "30"),
   });
-}
-
-function parseCountries(value: string | undefined): readonly string[] | null {
-  const text = value?.trim();
-  if (!text) return null;
-  const codes = text.split(",").map((code) => code.trim().toUpperCase()).filter(Boolean);
-  const bad = codes.find((code) => !isSupportedCountry(code));
-  if (bad) throw new ConfigError("SMS_ALLOWED_COUNTRIES", `"${bad}" is not an ISO 3166 country code (e.g. GB,IE,US)`);
-  return Object.freeze(codes);
-}
-
-/**
- * COOKIE_DOMAIN, e.g. `example.com`: a registrable host name (no scheme, port or path) that PUBLIC_URL's
- * host is or lies under — a browser ignores a Set-Cookie whose Domain does not domain-match the host
- * that sets it (RFC 6265 §5.3 step 6).
- */
-export function parseCookieDomain(value: string | undefined, publicUrl: URL): string | null {
-  const text = value?.trim().toLowerCase().replace(/^\./, "");
-  if (!text) return null;
-  if (text.length > 253 || !/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(text) || text.split(".").some((label) => !label || label.startsWith("-") || label.endsWith("-"))) {
-    throw new ConfigError("COOKIE_DOMAIN", "must be a domain name such as example.com (no scheme, port or path)");
-  }
-  const host = publicUrl.hostname.toLowerCase();
-  if (host !== text && !host.endsWith(`.${text}`)) throw new ConfigError("COOKIE_DOMAIN", `must be PUBLIC_URL's host (${host}) or a parent domain of it`);
-  return text;
-}
-
-function parseHostNames(value: string | undefined): string[] {
-  const names = (value ?? "").split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
-  const bad = names.find((name) => !/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\.?$/.test(name));
-  if (bad !== undefined) throw new ConfigError("ALLOWED_HOSTS", `"${bad}" is not a host name (a comma list, e.g. portal.example.com,portal.internal)`);
-  return names;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { redactUrl } from "../../src/http/request-log.ts";
+import { redactUrl } from "../../src/http/logging/request-log.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { captureLogs } from "../support/log-capture.ts";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { LOGIN_IP_FAILURES } from "../../src/auth/lockout.ts";
-import { limitGroupOf } from "../../src/http/ip-group.ts";
+import { limitGroupOf } from "../../src/http/network/ip-group.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
 import { TEST_DIALECTS } from "../support/databases.ts";
 import { csrfTokenOf } from "../support/http-client.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { formatDevLogLine, frameDevMessage } from "../../src/http/dev-log.ts";
+import { formatDevLogLine, frameDevMessage } from "../../src/http/logging/dev-log.ts";
 
 describe("development log lines", () => {
   test("formatDevLogLine() turns a request record into one short line", () => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppDeps } from "../../deps.ts";
-import { proxyTrust } from "../../http/trusted-proxy.ts";
+import { proxyTrust } from "../../http/network/trusted-proxy.ts";
 import { FORWARD_AUTH_MESSAGES as M } from "./forward-auth.messages.ts";
 import { cachedProxyApp } from "../../auth/proxy-apps.ts";
 import { decide, type RemoteIdentity } from "./forward-auth.service.ts";

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import type { FastifyInstance } from "fastify";
-import type { Config } from "../config/config.ts";
+import type { Config } from "../../config/config.ts";
 
 /** Addressed by each instance's own name by proxies and Prometheus, and holding nothing about anyone. */
 const ANY_HOST_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);

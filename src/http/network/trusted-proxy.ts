@@ -1,5 +1,5 @@
 import proxyAddr from "@fastify/proxy-addr";
-import type { Config } from "../config/config.ts";
+import type { Config } from "../../config/config.ts";
 
 /** Is `address` (a connecting peer) one of the TRUST_PROXY proxies? */
 export type ProxyTrust = (address: string | undefined) => boolean;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
-import type { Config } from "../config/config.ts";
+import type { Config } from "../../config/config.ts";
 
 export const REQUEST_ID_HEADER = "x-request-id";
 /** What a proxy's id may look like (a UUID, nginx's hex $request_id, …): short, no spaces or quotes. */
