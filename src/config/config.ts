@@ -29,6 +29,8 @@ export interface Config {
   readonly redisUrl: string | null;
   /** RATE_LIMIT_POSTS_PER_MINUTE: form posts per client IP per minute; 0 turns the limit off. */
   readonly postsPerMinute: number;
+  /** SIGN_IN_MAX_WAIT_MS: a sign-in whose password check would wait longer is refused at once with 503 (PORTAL.md §7). */
+  readonly signInMaxWaitMs: number;
 }
 
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "postgres"; url: string };
@@ -165,6 +167,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     migrateOnStart: field(env, "MIGRATE_ON_START", bool, "true"),
     redisUrl: field(env, "REDIS_URL", z.union([z.literal(""), z.string().regex(/^rediss?:\/\//, { message: "must start with redis:// or rediss://" })]), "") || null,
     postsPerMinute: field(env, "RATE_LIMIT_POSTS_PER_MINUTE", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }), "600"),
+    signInMaxWaitMs: field(env, "SIGN_IN_MAX_WAIT_MS", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(100, { message: "must be at least 100" }), "2000"),
   });
 }
 

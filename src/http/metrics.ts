@@ -16,6 +16,8 @@ export interface Metrics {
   observeRequest(input: { method: string; route: string; statusCode: number; seconds: number }): void;
   recordSms(purpose: SmsPurpose, outcome: SmsOutcome): void;
   recordMail(outcome: MailOutcome): void;
+  /** A sign-in shed before its password check (it writes no audit event, so it is counted here). */
+  recordSignInShed(): void;
   /** Counts sign-ins, second-factor results and lockouts from the audit events the domain writes. */
   readonly auditListener: AuditListener;
 }
@@ -67,7 +69,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const auditEvents = new Counter({ name: "gatehouse_audit_events_total", help: "Security audit events written, by type", labelNames: ["type"] as const, registers });
 
   // Zero-valued series from the start, so rate() and alerts see them before the first event.
-  for (const outcome of ["success", "failure"]) passwordSteps.inc({ outcome }, 0);
+  for (const outcome of ["success", "failure", "shed"]) passwordSteps.inc({ outcome }, 0);
   for (const outcome of ["sent", "failed", "abandoned"]) mail.inc({ outcome }, 0);
 
   return {
@@ -77,6 +79,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     },
     recordSms: (purpose, outcome) => sms.inc({ purpose, outcome }),
     recordMail: (outcome) => mail.inc({ outcome }),
+    recordSignInShed: () => passwordSteps.inc({ outcome: "shed" }),
     auditListener(event) {
       auditEvents.inc({ type: event.type });
       const method = typeof event.detail?.method === "string" && METHODS.has(event.detail.method) ? event.detail.method : "unknown";

@@ -39,7 +39,13 @@ export function loginRoutes(deps: AppDeps) {
         });
       }
       const meta = requestMeta(request);
-      const result = await signInWithPassword(database.db, deps, email, password, meta);
+      const result = await signInWithPassword(database.db, deps, email, password, meta, config.signInMaxWaitMs);
+      if (!result.ok && result.reason === "shed") {
+        deps.metrics?.recordSignInShed();
+        const message = M.shed(result.retryAfterS);
+        reply.header("retry-after", String(result.retryAfterS));
+        return sendPage(request, reply, config, { title: M.shedTitle, code: 503, body: (csrfToken) => loginBody({ csrfToken, email, heading: M.shedTitle, error: message }) });
+      }
       if (!result.ok && result.reason === "ip_throttled") {
         const message = M.ipThrottled(formatUtc(result.retryAtMs));
         return sendPage(request, reply, config, { title: M.title, code: 429, body: (csrfToken) => loginBody({ csrfToken, email, error: message }) });
