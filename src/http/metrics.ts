@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { argon2Load } from "../auth/password.ts";
 import type { FastifyInstance } from "fastify";
 import type { AuditEventType, AuditListener } from "../auth/audit.ts";
 import type { SmsPurpose } from "../db/schema.ts";
@@ -67,6 +68,27 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const sms = new Counter({ name: "gatehouse_sms_total", help: "SMS codes requested, by purpose and outcome (sent, failed, or refused before sending)", labelNames: ["purpose", "outcome"] as const, registers });
   const mail = new Counter({ name: "gatehouse_emails_total", help: "E-mail delivery attempts, by outcome (abandoned: failed for the last time)", labelNames: ["outcome"] as const, registers });
   const auditEvents = new Counter({ name: "gatehouse_audit_events_total", help: "Security audit events written, by type", labelNames: ["type"] as const, registers });
+
+  // argon2id's queue, read when scraped: how far a sign-in storm has filled it, and what one computation takes.
+  new Gauge({
+    name: "gatehouse_password_hashes",
+    help: "argon2id computations running and waiting in this process's queue",
+    labelNames: ["state"] as const,
+    registers,
+    collect() {
+      const load = argon2Load();
+      this.set({ state: "running" }, load.running);
+      this.set({ state: "waiting" }, load.waiting);
+    },
+  });
+  new Gauge({
+    name: "gatehouse_password_hash_seconds",
+    help: "Moving mean of the time one argon2id computation holds its slot (the sign-in wait estimate's unit)",
+    registers,
+    collect() {
+      this.set(argon2Load().meanHashMs / 1000);
+    },
+  });
 
   // Zero-valued series from the start, so rate() and alerts see them before the first event.
   for (const outcome of ["success", "failure", "shed"]) passwordSteps.inc({ outcome }, 0);

@@ -51,7 +51,11 @@ describe.each(TEST_DIALECTS)("sign-in under a storm (%s)", (dialect) => {
     expect(response.body).toContain("Try again in 3 seconds.");
     expect(response.body).toMatch(/name="email"[^>]*value="ann@example.com"/);
     expect(response.body).toMatch(/<button type="submit"[^>]*>Sign in<\/button>/);
-    expect(metricValue(await scrape(ctx.client()), "gatehouse_sign_in_password_total", { outcome: "shed" })).toBe(1);
+    const samples = await scrape(ctx.client());
+    expect(metricValue(samples, "gatehouse_sign_in_password_total", { outcome: "shed" })).toBe(1);
+    expect(metricValue(samples, "gatehouse_password_hashes", { state: "running" })).toBe(1);
+    expect(metricValue(samples, "gatehouse_password_hashes", { state: "waiting" })).toBe(2);
+    expect(metricValue(samples, "gatehouse_password_hash_seconds")).toBe(1);
   });
 
   it("shed sign-ins count as no failure: they leave no failure count, throttle, audit or session rows, and lock nothing", async () => {
