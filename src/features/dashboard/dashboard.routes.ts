@@ -13,7 +13,7 @@ export function dashboardRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
     app.get("/", async (request, reply) => {
       const { user, session, activeMethod } = proven(request, "full");
-      const [flash, events] = await Promise.all([takeFlash(db, session), listAuditEventsFor(db, user.id, 10)]);
+      const [flash, events] = await Promise.all([takeFlash(db, session), listAuditEventsFor(db, user.id)]);
       const method = !activeMethod ? null : activeMethod.kind === "totp" ? { kind: "totp" as const } : { kind: "sms" as const, maskedPhone: maskPhone(activeMethod.phoneE164!) };
       return sendPage(request, reply, deps.config, {
         title: M.title,
