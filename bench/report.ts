@@ -3,9 +3,10 @@ import { writeFileSync } from "node:fs";
 import type { LoadResult } from "./load.ts";
 import { BUSY_FRACTION, type Machine } from "./machine.ts";
 import type { MicroResult } from "./micro.ts";
+import type { StormFigures, StormResult } from "./storm.ts";
 
-/** The keys of issue 8, in its order, then issue 17's forward auth. */
-export interface RunFigures {
+/** The keys of issue 8, in its order, then issue 17's forward auth and the storm's of issue 19. */
+export interface RunFigures extends StormFigures {
   argon2_verify_per_s: number;
   signin_password_per_s: number;
   signin_ratio: number;
@@ -53,6 +54,8 @@ export interface RunDetails {
   serverLogErrors: number;
   shutdownLogErrors: number;
   signInUserPoolReused: boolean;
+  /** (h) the sign-in storm in full (its figures are in RunFigures). */
+  storm: StormResult;
 }
 
 export interface Report {
@@ -85,12 +88,27 @@ export function checkGoals(report: Report): Goal[] {
     goals.push({ text: "rss_load_mb < 250", database: run.database, value: fmt(run.rss_load_mb), met: run.rss_load_mb < 250 });
     goals.push({ text: "cold_start_ms < 1,500", database: run.database, value: fmt(run.cold_start_ms), met: run.cold_start_ms < 1500 });
   }
+  if (sqlite) goals.push(...stormGoals(sqlite));
   if (sqlite) goals.push({ text: "totp_verify_per_s ≥ 10,000 per core", database: "sqlite", value: fmt(sqlite.totp_verify_per_s), met: sqlite.totp_verify_per_s >= 10_000 });
   if (sqlite && postgres) {
     const share = postgres.dashboard_per_s / sqlite.dashboard_per_s;
     goals.push({ text: "PostgreSQL dashboard ≥ half of SQLite's", database: "postgres", value: share.toFixed(2), met: share >= 0.5 });
   }
   return goals;
+}
+
+/** Issue 19's goals for the storm, on SQLite. */
+export function stormGoals(run: RunFigures): Goal[] {
+  const goal = (text: string, value: number, met: boolean, digits = 0): Goal => ({ text, database: run.database, value: fmt(value, digits), met });
+  const share = run.storm_signin_ok_per_s / run.signin_password_per_s;
+  return [
+    goal("storm offered ≥ 3 × signin_password_per_s", run.storm_offered_per_s / run.signin_password_per_s, run.storm_offered_per_s >= 3 * run.signin_password_per_s, 2),
+    goal("storm_signin_ok_per_s ≥ 0.85 × signin_password_per_s", share, share >= 0.85, 2),
+    goal("storm_signin_p99_ms ≤ 2,500", run.storm_signin_p99_ms, run.storm_signin_p99_ms <= 2500),
+    goal("storm_shed_p99_ms < 100", run.storm_shed_p99_ms, run.storm_shed_p99_ms < 100),
+    goal("storm_dashboard_p99_ms < 50", run.storm_dashboard_p99_ms, run.storm_dashboard_p99_ms < 50),
+    goal("storm_rss_mb < 250", run.storm_rss_mb, run.storm_rss_mb < 250),
+  ];
 }
 
 export function writeReport(report: Report, jsonPath: string, markdownPath: string): void {
@@ -163,6 +181,13 @@ ${row("e / d per CPU second (each server's CPU)", (_r, d) => (d.dashboardRatioPe
 ${row("(g) resident memory idle, MiB (`rss_idle_mb`)", (r) => fmt(r.rss_idle_mb, 1))}
 ${row("(g) resident memory under load, peak, MiB (`rss_load_mb`)", (r) => fmt(r.rss_load_mb, 1))}
 ${row("(g) cold start to first answered `/healthz`, ms (`cold_start_ms`)", (r) => fmt(r.cold_start_ms))}
+${row("(h) storm: sign-ins offered a second (`storm_offered_per_s`)", (r) => fmt(r.storm_offered_per_s))}
+${row("(h) storm: accepted, a second (`storm_signin_ok_per_s`)", (r) => fmt(r.storm_signin_ok_per_s))}
+${row("(h) storm: shed (503), a second (`storm_shed_per_s`)", (r) => fmt(r.storm_shed_per_s))}
+${row("(h) storm: accepted sign-in p99, ms (`storm_signin_p99_ms`)", (r) => fmt(r.storm_signin_p99_ms))}
+${row("(h) storm: shed answer p99, ms (`storm_shed_p99_ms`)", (r) => fmt(r.storm_shed_p99_ms))}
+${row("(h) storm: dashboard p99, ms (`storm_dashboard_p99_ms`)", (r) => fmt(r.storm_dashboard_p99_ms, 1))}
+${row("(h) storm: server resident memory, peak, MiB (`storm_rss_mb`)", (r) => fmt(r.storm_rss_mb, 1))}
 
 argon2id at the configured parameters (m=19456 KiB, t=2, p=1), at the start of the run: ${fmt(micro.argon2PerSecondOneCore)}/s on one core
 (${fmt(micro.argon2MsPerVerify, 1)} ms each), ${fmt(micro.argon2PerSecondAllCores)}/s on the ${machine.cores} cores (the better of one call per core and libuv's default 4 at once: ${micro.argon2Concurrency})

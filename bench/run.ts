@@ -16,8 +16,10 @@ import { fetchCsrfPairs, fullSignInLoad, getLoad, type LoadResult, passwordLoad,
 import { BUSY_FRACTION, cpuBusyFraction, describeMachine } from "./machine.ts";
 import type { Argon2Result, MicroResult } from "./micro.ts";
 import { buildProduction, type ServerProcess, startGatehouse, startHelloWorld } from "./processes.ts";
-import { checkGoals, type LoadName, type MeasuredLoad, type Report, type RunDetails, type RunFigures, round, writeReport } from "./report.ts";
+import { checkGoals, stormGoals, type LoadName, type MeasuredLoad, type Report, type RunDetails, type RunFigures, round, writeReport } from "./report.ts";
 import { BENCH_APP_HOST, type BenchDatabase, clientAddress, postgresBenchDatabase, sqliteBenchDatabase } from "./seed.ts";
+import { describeStorm, stormFigures, stormLoad } from "./storm.ts";
+import { mergeStormFigures, runStormOnly, type StormOnlyRun } from "./storm-only.ts";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 /** Seconds of each measured load and of the warm-up before it (BENCH_DURATION_S shortens a trial run). */
@@ -32,6 +34,8 @@ const TOTP_STEP_COUNT = 2_000;
 /** Browsers (CSRF cookie + token) the sign-in loads rotate through. */
 const CSRF_JARS = 32;
 const DASHBOARD_SESSIONS = GET_CONNECTIONS;
+/** `npm run bench -- storm` (or BENCH_ONLY=storm): the password step and the storm only (bench/storm-only.ts). */
+const STORM_ONLY = process.argv.slice(2).includes("storm") || process.env.BENCH_ONLY === "storm";
 
 if (process.env.BENCH_CHEAP_ARGON2) throw new Error("BENCH_CHEAP_ARGON2 is for `npm run bench:profile` only");
 const started = performance.now();
@@ -189,6 +193,12 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
     const rssLoad = rss.stop();
     say(`  (g) resident memory: ${rssIdle.toFixed(1)} MiB idle, ${rssLoad.toFixed(1)} MiB peak under load`);
 
+    // (h) the storm, at a multiple of (b), with its own memory peak.
+    const stormRss = sampleRss(server);
+    const storm = await stormLoad({ baseUrl: server.baseUrl, pairs, users: seeded.signInUsers, dashboardTokens: seeded.dashboardTokens, capacityPerSecond: loads.signin_password!.perSecond });
+    const stormRssMb = stormRss.stop();
+    say(describeStorm(storm, stormRssMb));
+
     // Let the requests autocannon abandoned at its deadline finish before the server is stopped.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await server.stop();
@@ -212,6 +222,7 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
       forward_auth_per_s: round(loads.forward_auth!.perSecond, 1),
       forward_auth_ratio: round(loads.forward_auth!.perSecond / hello.perSecond, 3),
       database: database.dialect,
+      ...stormFigures(storm, stormRssMb),
     };
     const errors = logErrors(logPath);
     const details: RunDetails = {
@@ -225,6 +236,7 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
       serverLogErrors: errors.serving,
       shutdownLogErrors: errors.shutdown,
       signInUserPoolReused: full.reused,
+      storm,
     };
     return { figures, details };
   } finally {
@@ -235,6 +247,51 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
 
 function percent(fraction: number | null): string {
   return fraction === null ? "?" : `${(fraction * 100).toFixed(0)} %`;
+}
+
+const stormHooks = {
+  say,
+  track: (item: { stop(): Promise<void> }) => live.add(item),
+  untrack: (item: { stop(): Promise<void> }) => live.delete(item),
+  async peakRss<T>(server: ServerProcess, work: () => Promise<T>): Promise<[T, number]> {
+    const rss = sampleRss(server);
+    const result = await work();
+    return [result, rss.stop()];
+  },
+};
+
+/** Opens each database in turn (SQLite, then BENCH_DATABASE_URL's PostgreSQL), runs `work` on it and drops it. */
+async function eachDatabase<T>(work: (database: BenchDatabase) => Promise<T>): Promise<T[]> {
+  const databases: (() => Promise<BenchDatabase>)[] = [async () => sqliteBenchDatabase()];
+  const pgUrl = process.env.BENCH_DATABASE_URL?.trim();
+  if (pgUrl) databases.push(() => postgresBenchDatabase(pgUrl));
+  const results: T[] = [];
+  for (const open of databases) {
+    const database = await open();
+    const dropper = { stop: () => database.drop() };
+    live.add(dropper);
+    try {
+      say(`${database.dialect}: the real server`);
+      results.push(await work(database));
+    } finally {
+      live.delete(dropper);
+      await database.drop(Boolean(process.env.BENCH_KEEP));
+      if (process.env.BENCH_KEEP) say(`  kept ${database.dir}`);
+    }
+  }
+  return results;
+}
+
+async function stormOnly(startedAt: string): Promise<void> {
+  const runs: StormOnlyRun[] = await eachDatabase((database) => runStormOnly(database, LOAD_S, stormHooks));
+  mergeStormFigures(`${BENCH_DIR}results.json`, runs, startedAt);
+  say("");
+  console.table(Object.fromEntries(runs.map((run) => [run.database, { capacity_per_s: round(run.capacityPerSecond, 1), ...run.figures }])));
+  for (const run of runs.filter((r) => r.database === "sqlite")) {
+    const figures = { ...run.figures, signin_password_per_s: run.capacityPerSecond, database: run.database } as RunFigures;
+    for (const goal of stormGoals(figures)) say(`${goal.met ? "met    " : "NOT MET"}  ${goal.text} (${goal.database}): ${goal.value}`);
+  }
+  say(`\nMerged the storm figures into bench/results.json in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 }
 
 async function main(): Promise<void> {
@@ -249,6 +306,7 @@ async function main(): Promise<void> {
   const buildStarted = performance.now();
   await buildProduction();
   say(`npm run build (dist/, as production runs it): ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
+  if (STORM_ONLY) return stormOnly(startedAt);
 
   say("(a, f) argon2id and TOTP limits, in a process of their own");
   const micro = await runMicro<MicroResult>([]);
@@ -256,27 +314,9 @@ async function main(): Promise<void> {
     `  argon2id ${micro.argon2PerSecondOneCore.toFixed(1)}/s on one core (${micro.argon2MsPerVerify.toFixed(1)} ms), ${micro.argon2PerSecondAllCores.toFixed(1)}/s on all cores; verifyTotp ${micro.totpVerifyPerSecondOneCore.toFixed(0)}/s on one core`,
   );
 
-  const databases: (() => Promise<BenchDatabase>)[] = [async () => sqliteBenchDatabase()];
-  const pgUrl = process.env.BENCH_DATABASE_URL?.trim();
-  if (pgUrl) databases.push(() => postgresBenchDatabase(pgUrl));
-
-  const runs: RunFigures[] = [];
-  const details: RunDetails[] = [];
-  for (const open of databases) {
-    const database = await open();
-    const dropper = { stop: () => database.drop() };
-    live.add(dropper);
-    try {
-      say(`${database.dialect}: the real server`);
-      const result = await runDatabase(database, micro);
-      runs.push(result.figures);
-      details.push(result.details);
-    } finally {
-      live.delete(dropper);
-      await database.drop(Boolean(process.env.BENCH_KEEP));
-      if (process.env.BENCH_KEEP) say(`  kept ${database.dir}`);
-    }
-  }
+  const results = await eachDatabase((database) => runDatabase(database, micro));
+  const runs: RunFigures[] = results.map((result) => result.figures);
+  const details: RunDetails[] = results.map((result) => result.details);
 
   const report: Report = {
     machine,

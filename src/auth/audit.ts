@@ -1,6 +1,7 @@
 import type { CoreDeps } from "./deps.ts";
 import type { Kysely } from "kysely";
 import type { RandomSource } from "../crypto/random.ts";
+import { precompiled } from "../db/precompiled.ts";
 import type { AuditEvent, DB } from "../db/schema.ts";
 import { newId } from "./ids.ts";
 
@@ -127,8 +128,11 @@ export async function recordAuditEvent(db: Kysely<DB>, deps: AuditDeps, input: A
 }
 
 /** Newest first; events of the same millisecond (one transaction writes several) by their ids, see auditEventId. */
-export async function listAuditEventsFor(db: Kysely<DB>, subjectUserId: string, limit = 10): Promise<AuditEvent[]> {
-  return db.selectFrom("audit_events").selectAll().where("subject_user_id", "=", subjectUserId).orderBy("at", "desc").orderBy("id", "desc").limit(limit).execute();
+const lastTenEvents = precompiled(["user"], (db, p) => db.selectFrom("audit_events").selectAll().where("subject_user_id", "=", p.user).orderBy("at", "desc").orderBy("id", "desc").limit(10));
+
+/** The user's ten latest events, newest first (the dashboard's on every load: built once, src/db/precompiled.ts). */
+export function listAuditEventsFor(db: Kysely<DB>, subjectUserId: string): Promise<AuditEvent[]> {
+  return lastTenEvents(db, { user: subjectUserId });
 }
 
 let lastIdAt = -1;

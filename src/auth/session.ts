@@ -3,6 +3,7 @@ import { type Kysely, sql } from "kysely";
 import type { Clock } from "../clock.ts";
 import { sha256Hex } from "../crypto/hash.ts";
 import { generateToken } from "../crypto/random.ts";
+import { precompiled } from "../db/precompiled.ts";
 import type { DB, SecondFactorKind, Session, SessionStage, SignInMethod, User } from "../db/schema.ts";
 import { newId } from "./ids.ts";
 
@@ -83,32 +84,36 @@ export function isSessionExpired(session: Session, nowMs: number): boolean {
   return nowMs >= session.expires_at || nowMs - session.last_seen_at >= SESSION_IDLE_MS;
 }
 
+/** Every authenticated request's query, built once (src/db/precompiled.ts). */
+const sessionWithUser = precompiled(["id"], (db, p) =>
+  db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+      // The active method comes with the session (one query fewer on the pages that show it); a
+      // literal 'active' lets SQLite use the partial index on active factors.
+      .leftJoin("second_factors as active", (join) => join.onRef("active.user_id", "=", "sessions.user_id").on("active.status", "=", sql.lit("active")))
+      .selectAll("sessions")
+      .select([
+        "users.email",
+        "users.email_normalized",
+        "users.display_name",
+        "users.role",
+        "users.password_hash",
+        "users.disabled_at",
+        "users.created_at as user_created_at",
+        "users.last_sign_in_at",
+        "users.previous_sign_in_at",
+        "users.fallback_phone_e164",
+        "active.kind as active_kind",
+        "active.phone_e164 as active_phone_e164",
+      ])
+      .where("sessions.id", "=", p.id),
+);
+
 export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: string): Promise<ValidSession | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const id = sha256Hex(token);
-  const row = await db
-    .selectFrom("sessions")
-    .innerJoin("users", "users.id", "sessions.user_id")
-    // The active method comes with the session (one query fewer on the pages that show it); a
-    // literal 'active' lets SQLite use the partial index on active factors.
-    .leftJoin("second_factors as active", (join) => join.onRef("active.user_id", "=", "sessions.user_id").on("active.status", "=", sql.lit("active")))
-    .selectAll("sessions")
-    .select([
-      "users.email",
-      "users.email_normalized",
-      "users.display_name",
-      "users.role",
-      "users.password_hash",
-      "users.disabled_at",
-      "users.created_at as user_created_at",
-      "users.last_sign_in_at",
-      "users.previous_sign_in_at",
-      "users.fallback_phone_e164",
-      "active.kind as active_kind",
-      "active.phone_e164 as active_phone_e164",
-    ])
-    .where("sessions.id", "=", id)
-    .executeTakeFirst();
+  const [row] = await sessionWithUser(db, { id });
   if (!row) return null;
   const now = clock.nowMs();
   const { email, email_normalized, display_name, role, password_hash, disabled_at, user_created_at, last_sign_in_at, previous_sign_in_at, fallback_phone_e164, active_kind, active_phone_e164, ...session } = row;

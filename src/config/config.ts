@@ -45,6 +45,8 @@ export interface Config {
   readonly rememberBrowserDays: number;
   /** IPV6_LIMIT_PREFIX: IPv6 clients are counted by this network prefix by every per-IP limit (default 64). */
   readonly ipv6LimitPrefix: number;
+  /** SIGN_IN_MAX_WAIT_MS: a sign-in whose password check would wait longer is refused at once with 503 (PORTAL.md §7). */
+  readonly signInMaxWaitMs: number;
 }
 
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "postgres"; url: string };
@@ -177,5 +179,6 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     postsPerMinute: field(env, "RATE_LIMIT_POSTS_PER_MINUTE", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }), "600"),
     // At most a year (our figure): a remembered browser proves the second factor again at least yearly.
     rememberBrowserDays: field(env, "REMEMBER_BROWSER_DAYS", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }).max(365, { message: "must be at most 365" }), "30"),
+    signInMaxWaitMs: field(env, "SIGN_IN_MAX_WAIT_MS", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(100, { message: "must be at least 100" }), "2000"),
   });
 }

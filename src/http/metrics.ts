@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { argon2Load } from "../auth/password.ts";
 import type { FastifyInstance } from "fastify";
 import type { AuditEventType, AuditListener } from "../auth/audit.ts";
 import { GATEHOUSE_VERSION } from "../config/version.ts";
@@ -17,6 +18,8 @@ export interface Metrics {
   observeRequest(input: { method: string; route: string; statusCode: number; seconds: number }): void;
   recordSms(purpose: SmsPurpose, outcome: SmsOutcome): void;
   recordMail(outcome: MailOutcome): void;
+  /** A sign-in shed before its password check (it writes no audit event, so it is counted here). */
+  recordSignInShed(): void;
   /** Counts sign-ins, second-factor results and lockouts from the audit events the domain writes. */
   readonly auditListener: AuditListener;
 }
@@ -70,9 +73,29 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   // Always 1: which Gatehouse runs on which Node.js (an end-of-life runtime shows up on a dashboard).
   const buildInfo = new Gauge({ name: "gatehouse_build_info", help: "The Gatehouse version and the Node.js version it runs on (always 1)", labelNames: ["version", "node"] as const, registers });
   buildInfo.set({ version: GATEHOUSE_VERSION, node: process.versions.node }, 1);
+  // argon2id's queue, read when scraped: how far a sign-in storm has filled it, and what one computation takes.
+  new Gauge({
+    name: "gatehouse_password_hashes",
+    help: "argon2id computations running and waiting in this process's queue",
+    labelNames: ["state"] as const,
+    registers,
+    collect() {
+      const load = argon2Load();
+      this.set({ state: "running" }, load.running);
+      this.set({ state: "waiting" }, load.waiting);
+    },
+  });
+  new Gauge({
+    name: "gatehouse_password_hash_seconds",
+    help: "Moving mean of the time one argon2id computation holds its slot (the sign-in wait estimate's unit)",
+    registers,
+    collect() {
+      this.set(argon2Load().meanHashMs / 1000);
+    },
+  });
 
   // Zero-valued series from the start, so rate() and alerts see them before the first event.
-  for (const outcome of ["success", "failure"]) passwordSteps.inc({ outcome }, 0);
+  for (const outcome of ["success", "failure", "shed"]) passwordSteps.inc({ outcome }, 0);
   for (const outcome of ["sent", "failed", "abandoned"]) mail.inc({ outcome }, 0);
 
   return {
@@ -82,6 +105,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     },
     recordSms: (purpose, outcome) => sms.inc({ purpose, outcome }),
     recordMail: (outcome) => mail.inc({ outcome }),
+    recordSignInShed: () => passwordSteps.inc({ outcome: "shed" }),
     auditListener(event) {
       auditEvents.inc({ type: event.type });
       const method = typeof event.detail?.method === "string" && METHODS.has(event.detail.method) ? event.detail.method : "unknown";

@@ -50,7 +50,12 @@ export function loginRoutes(deps: AppDeps) {
       const next = await allowedContinuation(database.db, form.data.next);
       if (!email.trim() || !password) return refuse(request, reply, 400, M.empty, { email, next });
       const meta = requestMeta(request);
-      const result = await signInWithPassword(database.db, deps, email, password, meta);
+      const result = await signInWithPassword(database.db, deps, email, password, meta, config.signInMaxWaitMs);
+      if (!result.ok && result.reason === "shed") {
+        deps.metrics?.recordSignInShed();
+        reply.header("retry-after", String(result.retryAfterS));
+        return sendPage(request, reply, config, { title: M.shedTitle, code: 503, body: (csrfToken) => loginBody({ csrfToken, email, next, heading: M.shedTitle, error: M.shed(result.retryAfterS) }) });
+      }
       if (!result.ok && result.reason === "ip_throttled") return refuse(request, reply, 429, M.ipThrottled(formatUtc(result.retryAtMs)), { email, next });
       if (!result.ok && result.reason === "disabled") return refuse(request, reply, 403, M.disabled(config.supportContact), { email, next });
       if (!result.ok) return refuse(request, reply, 401, SIGN_IN_FAILED, { email, next });

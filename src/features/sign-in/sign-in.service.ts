@@ -3,7 +3,8 @@ import type { Kysely } from "kysely";
 import type { DB, Session, User } from "../../db/schema.ts";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { passwordStepAttempts } from "../../auth/lockout.ts";
-import { verifyAgainstDummy, verifyPassword } from "../../auth/password.ts";
+import { flowKeyOf } from "../../auth/hash-queue.ts";
+import { admitSignIn, type HashTurn, verifyAgainstDummy, verifyPassword } from "../../auth/password.ts";
 import { createSession, type SessionMeta } from "../../auth/session.ts";
 import { findUserByEmail } from "../../auth/user.ts";
 import { checkRememberedBrowser } from "../../auth/remembered-browsers.ts";
@@ -16,7 +17,9 @@ export type PasswordSignInResult =
   /** The right password of a disabled account: said only after the password proved who is asking. */
   | { ok: false; reason: "disabled" }
   /** Too many failures from this address: the only refusal that says so (it names no account). */
-  | { ok: false; reason: "ip_throttled"; retryAtMs: number };
+  | { ok: false; reason: "ip_throttled"; retryAtMs: number }
+  /** More sign-ins than argon2id can verify in time: refused before anything was read or written. */
+  | { ok: false; reason: "shed"; retryAfterS: number };
 
 /**
  * The password step. Every failure of an account (unknown email, no password yet, wrong password,
@@ -25,14 +28,26 @@ export type PasswordSignInResult =
  * is not locked): whoever knows the password may learn the account's state, nobody else (OWASP ASVS
  * V2.2 / Authentication Cheat Sheet: generic messages for what a guesser could learn from).
  * Success opens a session that is only *pending* its second factor.
+ * First of all it asks for a place in argon2id's queue: a sign-in that would not be verified within
+ * `maxWaitMs` is shed before any failure slot is reserved, so it counts against no limit and leaves no row.
  */
-export async function signInWithPassword(db: Kysely<DB>, deps: CoreDeps, email: string, password: string, meta: SessionMeta): Promise<PasswordSignInResult> {
+export async function signInWithPassword(db: Kysely<DB>, deps: CoreDeps, email: string, password: string, meta: SessionMeta, maxWaitMs: number): Promise<PasswordSignInResult> {
+  const admission = admitSignIn(flowKeyOf(meta.ip), maxWaitMs);
+  if (!admission.admitted) return { ok: false, reason: "shed", retryAfterS: admission.retryAfterS };
+  try {
+    return await checkPassword(db, deps, email, password, meta, { ticket: admission.ticket });
+  } finally {
+    admission.ticket.release(); // a no-op once the verification has taken its place
+  }
+}
+
+async function checkPassword(db: Kysely<DB>, deps: CoreDeps, email: string, password: string, meta: SessionMeta, turn: HashTurn): Promise<PasswordSignInResult> {
   const user = await findUserByEmail(db, email);
   const attempts = await passwordStepAttempts(db, deps, meta, user?.id ?? null);
   const { ip, account } = attempts;
   if (!ip.allowed) return { ok: false, reason: "ip_throttled", retryAtMs: ip.retryAtMs! };
   const checkable = user?.password_hash && account?.allowed;
-  const passwordOk = checkable ? await verifyPassword(user.password_hash!, password) : await verifyAgainstDummy(password);
+  const passwordOk = checkable ? await verifyPassword(user.password_hash!, password, turn) : await verifyAgainstDummy(password, turn);
   // An unknown e-mail fails on a stand-in account: the same statements as a wrong password (timing).
   if (!passwordOk) await (account ?? attempts.unknownAccount)?.failed();
   // Only the right password of a disabled account is told so (a wrong one gets the generic answer).
