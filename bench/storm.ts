@@ -70,6 +70,8 @@ interface Answer {
   status: number;
   location: string | undefined;
   ms: number;
+  /** performance.now() when the answer ended. */
+  doneAt: number;
 }
 
 /** A /64 of its own for the i-th storm client, from the IPv6 documentation prefix (never connected to). */
@@ -82,9 +84,9 @@ function send(agent: Agent, baseUrl: URL, o: { method: string; path: string; hea
   return new Promise((resolve) => {
     const req = request({ host: baseUrl.hostname, port: baseUrl.port, agent, method: o.method, path: o.path, headers: { "user-agent": "gatehouse-bench", ...o.headers } }, (res) => {
       res.resume();
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, ms: performance.now() - startedAt }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, ms: performance.now() - startedAt, doneAt: performance.now() }));
     });
-    req.on("error", () => resolve({ status: 0, location: undefined, ms: performance.now() - startedAt }));
+    req.on("error", () => resolve({ status: 0, location: undefined, ms: performance.now() - startedAt, doneAt: performance.now() }));
     req.end(o.body);
   });
 }
@@ -112,6 +114,7 @@ export async function stormLoad(o: { baseUrl: string; pairs: CsrfPair[]; users: 
   const agent = new Agent({ keepAlive: true, maxSockets: 4096 });
   try {
     const form = "application/x-www-form-urlencoded";
+    const startedAt = performance.now();
     const signIns = paced(o.capacityPerSecond * STORM_FACTOR, durationS, (i) => {
       const pair = o.pairs[i % o.pairs.length]!;
       const user = o.users[i % o.users.length]!;
@@ -127,11 +130,14 @@ export async function stormLoad(o: { baseUrl: string; pairs: CsrfPair[]; users: 
     const accepted = answers.filter((a) => a.status === 303 && a.location === "/two-factor");
     const shed = answers.filter((a) => a.status === 503);
     const pagesOk = dashboard.filter((a) => a.status === 200);
+    // Rates count answers that came within the storm: the backlog admitted near its end (up to
+    // SIGN_IN_MAX_WAIT_MS of work) is answered after it and would otherwise inflate them.
+    const within = (list: Answer[]) => list.filter((a) => a.doneAt - startedAt <= durationS * 1000).length / durationS;
     return {
       durationS,
       offeredPerSecond: answers.length / durationS,
-      okPerSecond: accepted.length / durationS,
-      shedPerSecond: shed.length / durationS,
+      okPerSecond: within(accepted),
+      shedPerSecond: within(shed),
       failed: answers.length - accepted.length - shed.length,
       signInP50Ms: percentile(accepted.map((a) => a.ms), 0.5),
       signInP99Ms: percentile(accepted.map((a) => a.ms), 0.99),
