@@ -70,7 +70,7 @@ describe.each(TEST_DIALECTS)("console: administrators manage apps (%s)", (dialec
       [{ ...PROXY_APP, name: "X", roles: "" }, 400, "Choose roles from the list."],
       [{ name: "X", url: "https://x.example/", method: "proxy", access: "roles" }, 400, "Choose at least one role, or Everyone."],
       [{ ...PROXY_APP, name: "X", client_secret: "mine" }, 400, "The form has a field it should not have: client_secret."],
-      [{ ...PROXY_APP, name: "X\u0000" }, 400, "The field name must not contain the character U+0000."],
+      [{ ...PROXY_APP, name: "X\u0000" }, 400, "Name contains a character that cannot be used. Retype it and try again."],
     ];
     for (const [fields, status, message] of refused) {
       const response = await addApp(admin.client, fields);

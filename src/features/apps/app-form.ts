@@ -18,7 +18,7 @@ export interface AppFormValues {
 export type AppFormErrors = Partial<Record<"name" | "url" | "method" | "redirect_uris" | "access" | "roles" | "form", string>>;
 
 const roles = z.union([text(16), z.array(text(16)).max(3)]).optional();
-const appForm = formSchema({ name: text(200), url: text(2048), method: text(16).optional(), redirect_uris: text(20 * 2048 + 40).optional(), access: text(16).optional(), roles });
+const appForm = formSchema({ name: text(200, "Name"), url: text(2048, "Address"), method: text(16, "Sign-in method").optional(), redirect_uris: text(20 * 2048 + 40, "Redirect URIs").optional(), access: text(16, "Who may use it").optional(), roles });
 
 export const EMPTY_FORM: AppFormValues = { name: "", url: "", method: "", redirectUris: "", access: "everyone", roles: [] };
 
