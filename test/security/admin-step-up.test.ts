@@ -29,9 +29,9 @@ describe.each(TEST_DIALECTS)("administrator actions need a fresh code, and finis
   }
 
   const cases = [
-    { action: "role", fields: { role: "support" }, done: (u: { role: string }) => u.role === "support", flash: "is now a support agent." },
+    { action: "role", fields: { role: "support", confirm: "yes" }, done: (u: { role: string }) => u.role === "support", flash: "is now a support agent." },
     { action: "email", fields: { email: "new-address@example.com" }, done: (u: { email: string }) => u.email === "new-address@example.com", flash: "now signs in with new-address@example.com" },
-    { action: "disable", fields: {}, done: (u: { disabled_at: number | null }) => u.disabled_at !== null, flash: "was disabled" },
+    { action: "disable", fields: { confirm: "yes" }, done: (u: { disabled_at: number | null }) => u.disabled_at !== null, flash: "was disabled" },
   ] as const;
 
   for (const c of cases) {
@@ -55,7 +55,7 @@ describe.each(TEST_DIALECTS)("administrator actions need a fresh code, and finis
     const { secret, client } = await staleAdmin();
     const target = await ctx.createUser({ name: "Carol Client" });
     await ctx.testDb.database.db.updateTable("users").set({ disabled_at: ctx.clock.nowMs() }).where("id", "=", target.id).execute();
-    const asked = await submitOnUserPage(client, target.id, "enable", {});
+    const asked = await submitOnUserPage(client, target.id, "enable", { confirm: "yes" });
     expect(asked.location).toMatch(/^\/two-factor\/step-up\?/);
     expect((await userRow(ctx, target.id)).disabled_at).not.toBeNull();
     await stepUp(client, secret, asked.location!);
@@ -80,7 +80,7 @@ describe.each(TEST_DIALECTS)("administrator actions need a fresh code, and finis
     const target = await ctx.createUser({ name: "Carol Client" });
 
     // Kept, then the administrator loses the role before the code: nothing happens.
-    const asked = await submitOnUserPage(client, target.id, "role", { role: "admin" });
+    const asked = await submitOnUserPage(client, target.id, "role", { role: "admin", confirm: "yes" });
     await ctx.testDb.database.db.updateTable("users").set({ role: "support" }).where("id", "=", admin.id).execute();
     const refused = await stepUp(client, secret, asked.location!);
     expect(refused.status).toBe(403);
@@ -94,7 +94,7 @@ describe.each(TEST_DIALECTS)("administrator actions need a fresh code, and finis
 
     // Kept for the step-up window only.
     ctx.clock.advance(6 * MINUTE_MS);
-    const late = await submitOnUserPage(client, target.id, "disable", {});
+    const late = await submitOnUserPage(client, target.id, "disable", { confirm: "yes" });
     ctx.clock.advance(6 * MINUTE_MS);
     await stepUp(client, secret, late.location!);
     expect((await userRow(ctx, target.id)).disabled_at).toBeNull();

@@ -2,8 +2,12 @@ import { isIP } from "node:net";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../../config/config.ts";
 
-/** Addressed by each instance's own name by proxies and Prometheus, and holding nothing about anyone. */
-const ANY_HOST_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+/**
+ * Addressed by each instance's own name by proxies and Prometheus, and holding nothing about anyone;
+ * and forward auth, which a reverse proxy asks about an app's host (X-Forwarded-Host names the app). A
+ * rebound name carries no portal cookie, so forward auth has nothing to tell it.
+ */
+const ANY_HOST_PATHS = new Set(["/healthz", "/readyz", "/metrics", "/auth/forward", "/auth/request"]);
 
 const normalize = (hostname: string) => hostname.toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
 
