@@ -47,7 +47,7 @@ describe.each(TEST_DIALECTS)("sign-in under a storm (%s)", (dialect) => {
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("3");
     expect(response.body).toContain("<h1>Too many sign-ins right now</h1>");
-    expect(response.body).toContain("<title>Too many sign-ins right now");
+    expect(response.body).toContain("<title>Error: Too many sign-ins right now");
     expect(response.body).toContain("Try again in 3 seconds.");
     expect(response.body).toMatch(/name="email"[^>]*value="ann@example.com"/);
     expect(response.body).toMatch(/<button type="submit"[^>]*>Sign in<\/button>/);
