@@ -3,9 +3,8 @@ import { FIELD_MAX_LENGTH } from "../../http/forms/form.ts";
 import { csrfInput, field, formError } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
 
-export function loginBody(o: { csrfToken: string; email?: string; error?: string | null; notice?: string | null; next?: string | null; heading?: string }): SafeHtml {
+export function loginBody(o: { csrfToken: string; email?: string; error?: string | null; next?: string | null; heading?: string }): SafeHtml {
   return html`<h1>${o.heading ?? "Sign in"}</h1>
-${o.notice ? html`<p class="notice notice-success" role="status">${o.notice}</p>` : null}
 ${formError(o.error)}
 <form method="post" action="/login" class="stack" novalidate>
   ${csrfInput(o.csrfToken)}

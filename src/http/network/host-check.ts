@@ -7,7 +7,7 @@ import type { Config } from "../../config/config.ts";
  * and forward auth, which a reverse proxy asks about an app's host (X-Forwarded-Host names the app). A
  * rebound name carries no portal cookie, so forward auth has nothing to tell it.
  */
-const ANY_HOST_PATHS = new Set(["/healthz", "/readyz", "/metrics", "/auth/forward", "/auth/request"]);
+const ANY_HOST_PATHS: readonly string[] = ["/healthz", "/readyz", "/metrics", "/auth/forward", "/auth/request"];
 
 const normalize = (hostname: string) => hostname.toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
 
@@ -21,7 +21,7 @@ export function registerHostCheck(app: FastifyInstance, config: Config): void {
   const allowed = new Set([normalize(config.publicUrl.hostname), "localhost", ...config.allowedHosts.map(normalize)]);
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0]!;
-    if ([...ANY_HOST_PATHS].some((open) => path === open || path.startsWith(`${open}/`))) return;
+    if (ANY_HOST_PATHS.some((open) => path === open || path.startsWith(`${open}/`))) return;
     const hostname = request.headers.host === undefined ? null : normalize(request.hostname);
     // No Host at all is not a browser (browsers always send one): nothing to rebind.
     if (hostname === null || allowed.has(hostname) || isIP(hostname) !== 0) return;
