@@ -33,11 +33,13 @@ export interface BenchUser {
 }
 
 /**
- * A distinct client address for the i-th user, from the IPv6 documentation prefix (RFC 3849): only
- * ever written into X-Forwarded-For, never connected to.
+ * A distinct client for the i-th user, from the IPv6 documentation prefix (RFC 3849): only ever written
+ * into X-Forwarded-For, never connected to. Each in a /64 of its own, because the portal counts an IPv6
+ * client per /64 (src/http/network/ip-group.ts): addresses inside one /64 would share its per-client
+ * limits (600 form posts a minute) and the bench would measure the rate limiter.
  */
 export function clientAddress(index: number): string {
-  return `2001:db8::${Math.floor(index / 65_536).toString(16)}:${(index % 65_536).toString(16)}`;
+  return `2001:db8:${Math.floor(index / 65_536).toString(16)}:${(index % 65_536).toString(16)}::1`;
 }
 
 export interface Seeded {
