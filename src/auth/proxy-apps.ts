@@ -3,22 +3,30 @@ import type { Clock } from "../clock.ts";
 import type { App, DB } from "../db/schema.ts";
 
 /**
- * Forward auth asks "which app is at this host?" before every request to every protected app. The
- * answer (an app, or none) is kept in memory for PROXY_APP_TTL_MS, so the only database read on that
- * path is the session lookup: measured under load here, the indexed apps query cost about 30 µs of CPU
- * against the session lookup's 54 µs, the map lookup 0.1 µs.
+ * The apps change rarely and are read on hot paths: forward auth asks "which app is at this host?"
+ * before every request to every protected app, and the dashboard lists the apps on every visit. The
+ * answers are kept in memory for PROXY_APP_TTL_MS, so the only database read forward auth makes is the
+ * session lookup: measured under load here, the indexed apps query cost about 30 µs of CPU against the
+ * session lookup's 54 µs, the map lookup 0.1 µs.
  * A change made in this process (console, repository functions) is seen at once (noteAppsChanged);
- * one made by another instance or by the CLI within PROXY_APP_TTL_MS. Whether a user may use the app
+ * one made by another instance or by the CLI within PROXY_APP_TTL_MS. Whether a user may use an app
  * is decided from the session's user, read fresh on every request.
  */
 export const PROXY_APP_TTL_MS = 5_000;
 /** Hosts come from the proxy's headers: the memory is bounded, and emptied when full. */
-const MAX_HOSTS = 1_024;
+const MAX_KEYS = 1_024;
+const APP_LIST = "\u0000every app";
+
+interface Remembered {
+  value: unknown;
+  loadedAtMs: number;
+  generation: number;
+}
 
 let generation = 0;
-const caches = new WeakMap<Kysely<DB>, Map<string, { app: App | undefined; loadedAtMs: number; generation: number }>>();
+const caches = new WeakMap<Kysely<DB>, Map<string, Remembered>>();
 
-/** Every write to the apps table in this process calls this; cached answers are then read again. */
+/** Every write to the apps table in this process calls this; remembered answers are then read again. */
 export function noteAppsChanged(): void {
   generation += 1;
 }
@@ -29,17 +37,26 @@ export function findProxyApp(db: Kysely<DB>, host: string): Promise<App | undefi
 }
 
 /** findProxyApp through the memory described above. */
-export async function cachedProxyApp(db: Kysely<DB>, clock: Clock, host: string): Promise<App | undefined> {
+export function cachedProxyApp(db: Kysely<DB>, clock: Clock, host: string): Promise<App | undefined> {
   const key = host.toLowerCase();
+  return remembered(db, clock, key, () => findProxyApp(db, key));
+}
+
+/** Every app, by name (listApps), through the same memory: callers must not change what they get. */
+export function cachedAppList(db: Kysely<DB>, clock: Clock): Promise<readonly App[]> {
+  return remembered(db, clock, APP_LIST, () => db.selectFrom("apps").selectAll().orderBy("name_normalized").execute());
+}
+
+async function remembered<T>(db: Kysely<DB>, clock: Clock, key: string, load: () => Promise<T>): Promise<T> {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
   const now = clock.nowMs();
   const hit = cache.get(key);
-  if (hit && hit.generation === generation && now - hit.loadedAtMs < PROXY_APP_TTL_MS && now >= hit.loadedAtMs) return hit.app;
+  if (hit && hit.generation === generation && now - hit.loadedAtMs < PROXY_APP_TTL_MS && now >= hit.loadedAtMs) return hit.value as T;
   const loadedAt = generation;
-  const app = await findProxyApp(db, key);
-  if (cache.size >= MAX_HOSTS) cache.clear();
+  const value = await load();
+  if (cache.size >= MAX_KEYS) cache.clear();
   // A change that landed while this read ran leaves loadedAt behind the generation: the next request reads again.
-  cache.set(key, { app, loadedAtMs: now, generation: loadedAt });
-  return app;
+  cache.set(key, { value, loadedAtMs: now, generation: loadedAt });
+  return value;
 }

@@ -1,6 +1,7 @@
 import { type Algorithm, hash, verify } from "@node-rs/argon2";
 import type { Kysely } from "kysely";
 import type { RandomSource } from "../crypto/random.ts";
+import { precompiled } from "../db/precompiled.ts";
 import type { DB } from "../db/schema.ts";
 import type { CoreDeps } from "./deps.ts";
 import { newId } from "./ids.ts";
@@ -57,9 +58,18 @@ export async function deleteRecoveryCodes(trx: Kysely<DB>, userId: string): Prom
 }
 
 /** How many unused codes the user has, and whether they ever made a set (total 0: none). */
+/** Built once (the dashboard asks on every visit); PostgreSQL's count is a bigint, i.e. a string. */
+const recoveryCodeCounts = precompiled(["user"], (db, p) =>
+  db
+    .selectFrom("recovery_codes")
+    .select((eb) => [eb.fn.countAll<number | string>().as("total"), eb.fn.count<number | string>("used_at").as("used")])
+    .where("user_id", "=", p.user),
+);
+
 export async function countRecoveryCodes(db: Kysely<DB>, userId: string): Promise<{ unused: number; total: number }> {
-  const rows = await db.selectFrom("recovery_codes").select("used_at").where("user_id", "=", userId).execute();
-  return { unused: rows.filter((row) => row.used_at === null).length, total: rows.length };
+  const [row] = await recoveryCodeCounts(db, { user: userId });
+  const total = Number(row?.total ?? 0);
+  return { unused: total - Number(row?.used ?? 0), total };
 }
 
 /** The id of the unused code that `code` (normalized) is, or null. Each stored hash is checked until one matches. */

@@ -40,6 +40,25 @@ describe.each(TEST_DIALECTS)("two-factor races and cross-account codes (%s)", (d
     expect(await db().selectFrom("sessions").select("id").where("user_id", "=", user.id).where("stage", "=", "pending").execute()).toHaveLength(0);
   });
 
+  it("one app code sent from two devices at once signs in one of them; the other is told it was already used, and that counts as a wrong guess", async () => {
+    const user = await ctx.createUser();
+    const secret = await enrollApp(ctx, user.email);
+    ctx.clock.advance(STEP_MS);
+    const devices = await Promise.all([ctx.signInWithPassword(user.email), ctx.signInWithPassword(user.email)]);
+    const csrfs = await Promise.all(devices.map(async (device) => csrfTokenOf((await device.get("/two-factor/verify")).body)));
+    const code = totpCodeAt(secret, ctx.clock.nowMs());
+
+    const responses = await Promise.all(devices.map((device, i) => device.postForm("/two-factor/verify", { _csrf: csrfs[i]!, code })));
+    expectExactlyOneWinner(responses);
+    const loser = responses.find((response) => response.location !== "/")!;
+    expect(loser.status).toBeGreaterThanOrEqual(400);
+    expect(loser.body).toContain(MESSAGES.codeReused.replaceAll("'", "&#39;"));
+    expect(await fullSessionIds(user.id)).toHaveLength(1);
+    // The winner gave its failure slot back in the transaction that signed it in; the loser's stayed.
+    const failures = await db().selectFrom("throttle_hits").select("id").where("key", "=", `2fa-fail:${user.id}`).execute();
+    expect(failures).toHaveLength(1);
+  });
+
   it("twenty concurrent submissions of one SMS set-up code activate exactly one factor and one full session", async () => {
     const user = await ctx.createUser();
     const client = await ctx.signInWithPassword(user.email);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { appsUsableBy } from "../../auth/apps-access.ts";
-import { listApps } from "../../auth/apps.ts";
+import { cachedAppList } from "../../auth/proxy-apps.ts";
 import { listAuditEventsFor } from "../../auth/audit.ts";
 import { maskPhone } from "../../auth/phone.ts";
 import { takeFlash } from "../../auth/session.ts";
@@ -16,7 +16,7 @@ export function dashboardRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
     app.get("/", async (request, reply) => {
       const { user, session, activeMethod } = proven(request, "full");
-      const [flash, events, apps, codes] = await Promise.all([takeFlash(db, session), listAuditEventsFor(db, user.id), listApps(db), countRecoveryCodes(db, user.id)]);
+      const [flash, events, apps, codes] = await Promise.all([takeFlash(db, session), listAuditEventsFor(db, user.id), cachedAppList(db, deps.clock), countRecoveryCodes(db, user.id)]);
       const method = !activeMethod ? null : activeMethod.kind === "sms" ? { kind: "sms" as const, maskedPhone: maskPhone(activeMethod.phoneE164!) } : { kind: activeMethod.kind };
       return sendPage(request, reply, deps.config, {
         title: M.title,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAuditEvent } from "../../auth/audit.ts";
 import { takeSessionCodeAttempt } from "../../auth/code-attempts.ts";
-import { verifyActiveFactorCode } from "../../auth/factor-code.ts";
+import { proveSignInCode } from "../../auth/factor-code.ts";
 import { findActiveFactor } from "../../auth/second-factor.ts";
 import type { SecondFactor } from "../../db/schema.ts";
 import { tooManyCodesBody } from "./verify.view.ts";
@@ -53,9 +53,16 @@ export function verifyRoutes(deps: AppDeps) {
       if (!input.ok) return page(request, reply, factor, input.message, input.status);
       if (!(await takeSessionCodeAttempt(db, auth.session.id))) return tooMany(request, reply);
 
-      // An app code's step is recorded with a compare-and-set: accepted once, even by concurrent requests.
-      const result = await verifyActiveFactorCode(db, deps, { factor, sessionId: auth.session.id, smsPurpose: "signin", code: input.code, meta: requestMeta(request) });
-      if (result.ok) return finishSecondFactor(request, reply, deps, { method: factor.kind, remember: input.remember });
+      // An app code's step is recorded with a compare-and-set (accepted once, even by concurrent
+      // requests) in the transaction that completes the sign-in.
+      const result = await proveSignInCode(db, deps, { factor, sessionId: auth.session.id, code: input.code, meta: requestMeta(request) });
+      if (result.ok) {
+        const onTaken = async () => {
+          await result.taken();
+          return refuse(request, reply, factor, codeErrorMessage("reused"), codeErrorStatus("reused"));
+        };
+        return finishSecondFactor(request, reply, deps, { method: factor.kind, remember: input.remember, consume: result.commit, onTaken });
+      }
       if (result.error === "too_many") return tooMany(request, reply);
       return refuse(request, reply, factor, codeErrorMessage(result.error), codeErrorStatus(result.error));
     });
