@@ -195,7 +195,7 @@ async function runDatabase(database: BenchDatabase, micro: MicroResult): Promise
 
     // (h) the storm, at a multiple of (b), with its own memory peak.
     const stormRss = sampleRss(server);
-    const storm = await stormLoad({ baseUrl: server.baseUrl, pairs, users: seeded.signInUsers, dashboardTokens: seeded.dashboardTokens, capacityPerSecond: loads.signin_password!.perSecond });
+    const storm = await stormLoad({ baseUrl: server.baseUrl, pairs, users: seeded.signInUsers, dashboardTokens: seeded.dashboardTokens, rememberedBrowsers: seeded.rememberedBrowsers, capacityPerSecond: loads.signin_password!.perSecond });
     const stormRssMb = stormRss.stop();
     say(describeStorm(storm, stormRssMb));
 

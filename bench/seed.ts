@@ -12,6 +12,7 @@ import { systemClock } from "../src/clock.ts";
 import { hash } from "@node-rs/argon2";
 import { ARGON2ID_OPTIONS, hashPassword } from "../src/auth/password.ts";
 import { createApp } from "../src/auth/apps.ts";
+import { rememberBrowser } from "../src/auth/remembered-browsers.ts";
 import { activateFactor, startTotpSetup } from "../src/auth/second-factor.ts";
 import { createSession, deleteSession } from "../src/auth/session.ts";
 import { insertUser, prepareUser } from "../src/auth/user.ts";
@@ -49,7 +50,12 @@ export interface Seeded {
   pendingSessions: { token: string; secret: Buffer; address: string }[];
   /** Full-session tokens for the dashboard load. */
   dashboardTokens: string[];
+  /** Browsers that users asked to remember (the storm's known clients): the user and the cookie to send. */
+  rememberedBrowsers: { email: string; cookie: string }[];
 }
+
+/** Remembered browsers seeded for the storm's known clients (bench/storm.ts). */
+export const REMEMBERED_BROWSERS = 10;
 
 export interface BenchDatabase {
   dialect: "sqlite" | "postgres";
@@ -148,9 +154,16 @@ async function seedUsers(database: Database, secretKey: string, counts: { signIn
     const { token } = await createSession(db, deps, user.id, { stage: "full", meta: META, secondFactorAt: deps.clock.nowMs() });
     return token;
   });
+  // The last sign-in users (the flood reaches them last) each get a remembered browser, as "Remember this
+  // browser" would give them (the bench server's PUBLIC_URL is http: the cookie has no __Host- prefix).
+  const rememberedBrowsers = await inBatches(Math.min(REMEMBERED_BROWSERS, signInUsers.length), 8, async (i) => {
+    const user = signInUsers[signInUsers.length - 1 - i]!;
+    const { cookieValue } = await rememberBrowser(db, deps, { userId: user.id, days: 30, meta: META });
+    return { email: user.email, cookie: `gatehouse_remember=${cookieValue}` };
+  });
   const app = await createApp(db, deps, { name: "Bench files", url: `https://${BENCH_APP_HOST}/`, method: "proxy" });
   if (!app.ok) throw new Error(`bench app: ${app.error}`);
-  return { signInUsers: signInUsers.map(({ email, secret, address }) => ({ email, secret, address })), pendingSessions, dashboardTokens };
+  return { signInUsers: signInUsers.map(({ email, secret, address }) => ({ email, secret, address })), pendingSessions, dashboardTokens, rememberedBrowsers };
 }
 
 /** Runs `make(0 … count-1)` with at most `parallel` in flight, keeping the order of the results. */

@@ -35,7 +35,7 @@ export async function runStormOnly(database: BenchDatabase, loadS: number, hooks
     await passwordLoad({ ...signIn, durationS: Math.min(2, loadS) });
     const capacity = await passwordLoad({ ...signIn, durationS: loadS });
     hooks.say(`  (b) password step ${capacity.perSecond.toFixed(1)}/s (p99 ${capacity.latencyP99Ms} ms): the storm offers a multiple of it`);
-    const [storm, rss] = await hooks.peakRss(server, () => stormLoad({ baseUrl: server.baseUrl, pairs, users: seeded.signInUsers, dashboardTokens: seeded.dashboardTokens, capacityPerSecond: capacity.perSecond }));
+    const [storm, rss] = await hooks.peakRss(server, () => stormLoad({ baseUrl: server.baseUrl, pairs, users: seeded.signInUsers, dashboardTokens: seeded.dashboardTokens, rememberedBrowsers: seeded.rememberedBrowsers, capacityPerSecond: capacity.perSecond }));
     hooks.say(describeStorm(storm, rss));
     return { database: database.dialect, capacityPerSecond: capacity.perSecond, figures: stormFigures(storm, rss), storm };
   } finally {

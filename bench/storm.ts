@@ -2,7 +2,8 @@
  * (h) The sign-in storm (issue 19): `POST /login` offered at a fixed rate of several times the measured
  * password-step capacity, each from an address of its own (a /64 of its own, so the server's per-client
  * fair queue sees as many clients as a botnet would give it), while signed-in clients load the
- * dashboard at a steady pace. Open loop: requests leave on a 10 ms tick whether or not earlier ones
+ * dashboard at a steady pace, and 10 clients whose browsers their accounts asked to remember sign in
+ * once a second each (the known lane, src/auth/hash-queue.ts). Open loop: requests leave on a 10 ms tick whether or not earlier ones
  * were answered (a closed loop like autocannon's would offer less the slower the server answers).
  */
 import { Agent, request } from "node:http";
@@ -20,6 +21,8 @@ const DASHBOARD_CLIENTS = 10;
 /** Each signed-in client loads a page every 100 ms: a brisk person, ten of them. */
 const DASHBOARD_PER_CLIENT_PER_S = 10;
 const TICK_MS = 10;
+/** Each known client (a remembered browser) signs in once a second. */
+const KNOWN_PER_CLIENT_PER_S = 1;
 
 export interface StormResult {
   durationS: number;
@@ -34,6 +37,10 @@ export interface StormResult {
   dashboardPerSecond: number;
   dashboardP99Ms: number;
   dashboardFailed: number;
+  /** Sign-ins from remembered browsers: offered, and the share answered with a 303 to / (signed in). */
+  knownOffered: number;
+  knownOkShare: number;
+  knownP99Ms: number;
 }
 
 /** The storm's figures in results.json, per database under `runs` (issue 19). */
@@ -46,6 +53,9 @@ export interface StormFigures {
   storm_shed_p99_ms: number;
   storm_dashboard_p99_ms: number;
   storm_rss_mb: number;
+  /** Share of the remembered browsers' sign-ins that went through during the storm (the known lane). */
+  storm_known_ok_share: number;
+  storm_known_p99_ms: number;
 }
 
 export function stormFigures(storm: StormResult, rssPeakMiB: number): StormFigures {
@@ -58,12 +68,14 @@ export function stormFigures(storm: StormResult, rssPeakMiB: number): StormFigur
     storm_shed_p99_ms: r(storm.shedP99Ms, 1),
     storm_dashboard_p99_ms: r(storm.dashboardP99Ms, 1),
     storm_rss_mb: r(rssPeakMiB, 1),
+    storm_known_ok_share: r(storm.knownOkShare, 3),
+    storm_known_p99_ms: r(storm.knownP99Ms, 0),
   };
 }
 
 export function describeStorm(storm: StormResult, rssPeakMiB: number): string {
   const f = (n: number) => n.toFixed(1);
-  return `  storm ${storm.durationS} s: offered ${f(storm.offeredPerSecond)}/s, accepted ${f(storm.okPerSecond)}/s (p50 ${f(storm.signInP50Ms)} ms, p99 ${f(storm.signInP99Ms)} ms), shed ${f(storm.shedPerSecond)}/s (p99 ${f(storm.shedP99Ms)} ms), other ${storm.failed}; dashboard ${f(storm.dashboardPerSecond)}/s p99 ${f(storm.dashboardP99Ms)} ms (failed ${storm.dashboardFailed}); server RSS peak ${f(rssPeakMiB)} MiB`;
+  return `  storm ${storm.durationS} s: offered ${f(storm.offeredPerSecond)}/s, accepted ${f(storm.okPerSecond)}/s (p50 ${f(storm.signInP50Ms)} ms, p99 ${f(storm.signInP99Ms)} ms), shed ${f(storm.shedPerSecond)}/s (p99 ${f(storm.shedP99Ms)} ms), other ${storm.failed}; dashboard ${f(storm.dashboardPerSecond)}/s p99 ${f(storm.dashboardP99Ms)} ms (failed ${storm.dashboardFailed}); remembered browsers ${storm.knownOffered} sign-ins, ${(storm.knownOkShare * 100).toFixed(1)} % through (p99 ${f(storm.knownP99Ms)} ms); server RSS peak ${f(rssPeakMiB)} MiB`;
 }
 
 interface Answer {
@@ -108,7 +120,15 @@ async function paced(ratePerSecond: number, durationS: number, fire: (i: number)
   return Promise.all(inFlight);
 }
 
-export async function stormLoad(o: { baseUrl: string; pairs: CsrfPair[]; users: BenchUser[]; dashboardTokens: string[]; capacityPerSecond: number; durationS?: number }): Promise<StormResult> {
+export async function stormLoad(o: {
+  baseUrl: string;
+  pairs: CsrfPair[];
+  users: BenchUser[];
+  dashboardTokens: string[];
+  rememberedBrowsers: { email: string; cookie: string }[];
+  capacityPerSecond: number;
+  durationS?: number;
+}): Promise<StormResult> {
   const durationS = o.durationS ?? STORM_S;
   const base = new URL(o.baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: 4096 });
@@ -126,7 +146,16 @@ export async function stormLoad(o: { baseUrl: string; pairs: CsrfPair[]; users: 
       const cookie = `${o.pairs[client % o.pairs.length]!.cookie}; gatehouse_session=${o.dashboardTokens[client % o.dashboardTokens.length]}`;
       return send(agent, base, { method: "GET", path: "/", headers: { cookie, "x-forwarded-for": stormAddress(STORM_ADDRESSES + client) } });
     });
-    const [answers, dashboard] = await Promise.all([signIns, pages]);
+    const known = paced(o.rememberedBrowsers.length * KNOWN_PER_CLIENT_PER_S, durationS, (i) => {
+      const client = i % o.rememberedBrowsers.length;
+      const browser = o.rememberedBrowsers[client]!;
+      const pair = o.pairs[(STORM_ADDRESSES + DASHBOARD_CLIENTS + client) % o.pairs.length]!;
+      const body = new URLSearchParams({ _csrf: pair.token, email: browser.email, password: BENCH_PASSWORD }).toString();
+      const headers = { "content-type": form, cookie: `${pair.cookie}; ${browser.cookie}`, "x-forwarded-for": stormAddress(STORM_ADDRESSES + DASHBOARD_CLIENTS + client) };
+      return send(agent, base, { method: "POST", path: "/login", headers, body });
+    });
+    const [answers, dashboard, knownAnswers] = await Promise.all([signIns, pages, known]);
+    const knownOk = knownAnswers.filter((a) => a.status === 303 && a.location === "/");
     const accepted = answers.filter((a) => a.status === 303 && a.location === "/two-factor");
     const shed = answers.filter((a) => a.status === 503);
     const pagesOk = dashboard.filter((a) => a.status === 200);
@@ -145,6 +174,9 @@ export async function stormLoad(o: { baseUrl: string; pairs: CsrfPair[]; users: 
       dashboardPerSecond: pagesOk.length / durationS,
       dashboardP99Ms: percentile(dashboard.map((a) => a.ms), 0.99),
       dashboardFailed: dashboard.length - pagesOk.length,
+      knownOffered: knownAnswers.length,
+      knownOkShare: knownAnswers.length ? knownOk.length / knownAnswers.length : 0,
+      knownP99Ms: percentile(knownOk.map((a) => a.ms), 0.99),
     };
   } finally {
     agent.destroy();

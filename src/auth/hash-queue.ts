@@ -4,7 +4,8 @@ import { aheadUnderRoundRobin, estimateWaitMs, INITIAL_HASH_MS, nextMeanMs, retr
 /**
  * The bounded queue in front of argon2id (issue 19). `slots` computations run at once; the rest wait
  * in per-client flows served round-robin, so one address (or one IPv6 /64) flooding sign-in waits
- * behind itself, not in front of everyone else (bench/README.md explains the choice). A sign-in asks
+ * behind itself, not in front of everyone else; sign-ins from a remembered browser of the account they
+ * name wait in a lane served first, so a flood from many addresses cannot shed them (bench/README.md). A sign-in asks
  * `admit()` first, before it touches the database: if the estimated wait exceeds its limit it is shed
  * at once, having written nothing. Other hashes (invitations, password changes and resets) `run()`
  * without that check: they need a link or a session, so they cannot be flooded anonymously, and with
@@ -33,6 +34,13 @@ interface Flow {
   reserved: number;
 }
 
+/**
+ * "known": sign-ins from a browser the account asked to remember (src/auth/known-browser.ts), one flow
+ * per remembered browser, served before every "open" flow, so a flood of strangers never sheds them;
+ * "open": everyone else, one flow per client address.
+ */
+export type Lane = "known" | "open";
+
 const size = (flow: Flow) => flow.jobs.length + flow.reserved;
 
 export class HashQueue {
@@ -42,8 +50,11 @@ export class HashQueue {
   private meanMs: number;
   private running = 0;
   private waiting = 0;
-  /** Insertion order is the round-robin order; a flow that was served moves to the back. */
-  private readonly flows = new Map<string, Flow>();
+  /** Per lane, insertion order is the round-robin order; a flow that was served moves to the back. */
+  private readonly lanes: Record<Lane, Map<string, Flow>> = { known: new Map(), open: new Map() };
+  /** Computations waiting or reserved in the known lane: all of them go before any open flow's. */
+  private knownWaiting = 0;
+  private reserved = 0;
 
   constructor(options: HashQueueOptions) {
     this.slots = options.slots;
@@ -52,38 +63,38 @@ export class HashQueue {
     this.maxWaiting = options.maxWaiting ?? 4096;
   }
 
-  load(): { running: number; waiting: number; slots: number; meanHashMs: number } {
-    return { running: this.running, waiting: this.waiting, slots: this.slots, meanHashMs: this.meanMs };
+  /** `waiting` counts admitted places (`reserved`) too; `knownWaiting` is the part of it in the known lane. */
+  load(): { running: number; waiting: number; reserved: number; knownWaiting: number; slots: number; meanHashMs: number } {
+    return { running: this.running, waiting: this.waiting, reserved: this.reserved, knownWaiting: this.knownWaiting, slots: this.slots, meanHashMs: this.meanMs };
   }
 
-  /** Runs `task` in its turn; never refused. */
+  /** Runs `task` in its turn in an open flow; never refused. */
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    if (this.running < this.slots) return this.start(task);
-    return new Promise<T>((resolve, reject) => {
-      const flow = this.flow(key);
-      flow.jobs.push(() => this.start(task).then(resolve, reject));
-      this.waiting++;
-    });
+    return this.enqueue("open", key, task);
   }
 
   /** Holds a place for a computation of `key` if it would finish within `maxWaitMs`; otherwise says when to retry. */
-  admit(key: string, maxWaitMs: number): Admission {
-    const flow = this.flows.get(key);
+  admit(key: string, maxWaitMs: number, lane: Lane = "open"): Admission {
+    const flows = this.lanes[lane];
+    const flow = flows.get(key);
     const own = flow ? size(flow) : 0;
     const busy = this.running >= this.slots || this.waiting > 0;
-    // With no flow of its own waiting, every other flow is one ahead of it: no need to walk them.
-    const ahead = !busy ? 0 : own === 0 ? this.flows.size : aheadUnderRoundRobin(own, this.otherSizes(key));
+    // With no flow of its own waiting, every other flow of its lane is one ahead of it: no need to walk them.
+    const inLane = !busy ? 0 : own === 0 ? flows.size : aheadUnderRoundRobin(own, this.otherSizes(flows, key));
+    const ahead = lane === "open" && busy ? inLane + this.knownWaiting : inLane;
     const waitMs = estimateWaitMs({ ahead, slots: this.slots, meanMs: this.meanMs });
     if (waitMs > maxWaitMs || this.waiting >= this.maxWaiting) return { admitted: false, waitMs, retryAfterS: retryAfterSeconds(waitMs) };
-    this.flow(key).reserved++;
-    this.waiting++;
+    this.flow(lane, key).reserved++;
+    this.reserved++;
+    this.count(lane, +1);
     let held = true;
     const release = () => {
       if (!held) return;
       held = false;
-      this.flows.get(key)!.reserved--;
-      this.waiting--;
-      this.forgetIfEmpty(key);
+      flows.get(key)!.reserved--;
+      this.reserved--;
+      this.count(lane, -1);
+      if (size(flows.get(key)!) === 0) flows.delete(key);
     };
     return {
       admitted: true,
@@ -91,24 +102,34 @@ export class HashQueue {
         release,
         run: (task) => {
           release();
-          return this.run(key, task);
+          return this.enqueue(lane, key, task);
         },
       },
     };
   }
 
-  private *otherSizes(key: string): Iterable<number> {
-    for (const [other, flow] of this.flows) if (other !== key) yield size(flow);
+  private enqueue<T>(lane: Lane, key: string, task: () => Promise<T>): Promise<T> {
+    if (this.running < this.slots) return this.start(task);
+    return new Promise<T>((resolve, reject) => {
+      this.flow(lane, key).jobs.push(() => this.start(task).then(resolve, reject));
+      this.count(lane, +1);
+    });
   }
 
-  private flow(key: string): Flow {
-    let flow = this.flows.get(key);
-    if (!flow) this.flows.set(key, (flow = { jobs: [], reserved: 0 }));
+  private count(lane: Lane, change: 1 | -1): void {
+    this.waiting += change;
+    if (lane === "known") this.knownWaiting += change;
+  }
+
+  private *otherSizes(flows: Map<string, Flow>, key: string): Iterable<number> {
+    for (const [other, flow] of flows) if (other !== key) yield size(flow);
+  }
+
+  private flow(lane: Lane, key: string): Flow {
+    const flows = this.lanes[lane];
+    let flow = flows.get(key);
+    if (!flow) flows.set(key, (flow = { jobs: [], reserved: 0 }));
     return flow;
-  }
-
-  private forgetIfEmpty(key: string): void {
-    if (size(this.flows.get(key)!) === 0) this.flows.delete(key);
   }
 
   private async start<T>(task: () => Promise<T>): Promise<T> {
@@ -123,9 +144,9 @@ export class HashQueue {
     }
   }
 
-  /** The first flow in the rotation with a computation to start (flows only holding places are passed over). */
-  private nextFlow(): [string, Flow] | undefined {
-    for (const entry of this.flows) if (entry[1].jobs.length > 0) return entry;
+  /** The first flow in the rotation with a computation to start, known lane first (flows only holding places are passed over). */
+  private nextFlow(): [Lane, string, Flow] | undefined {
+    for (const lane of ["known", "open"] as const) for (const [key, flow] of this.lanes[lane]) if (flow.jobs.length > 0) return [lane, key, flow];
     return undefined;
   }
 
@@ -133,11 +154,12 @@ export class HashQueue {
     while (this.running < this.slots) {
       const next = this.nextFlow();
       if (!next) return;
-      const [key, flow] = next;
+      const [lane, key, flow] = next;
       const job = flow.jobs.shift()!;
-      this.waiting--;
-      this.flows.delete(key); // served: to the back of the rotation
-      if (size(flow) > 0) this.flows.set(key, flow);
+      this.count(lane, -1);
+      const flows = this.lanes[lane];
+      flows.delete(key); // served: to the back of its lane's rotation
+      if (size(flow) > 0) flows.set(key, flow);
       job();
     }
   }

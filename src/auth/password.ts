@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { type Algorithm, hash, verify } from "@node-rs/argon2";
 import { isCommonPassword } from "./common-passwords.ts";
-import { type Admission, type HashTicket, HashQueue } from "./hash-queue.ts";
+import { type Admission, type HashTicket, HashQueue, type Lane } from "./hash-queue.ts";
 
 /**
  * argon2id at m=19456 KiB, t=2, p=1: the OWASP Password Storage Cheat Sheet's first recommended
@@ -45,8 +45,8 @@ export function replaceArgon2Queue(queue: HashQueue): HashQueue {
  * A sign-in's place in the queue, asked for before it touches the database: refused at once when the
  * verification would not finish within `maxWaitMs` (PORTAL.md §7: 2 s). `flow` is flowKeyOf(ip).
  */
-export function admitSignIn(flow: string, maxWaitMs: number): Admission {
-  return argon2Slots.admit(flow, maxWaitMs);
+export function admitSignIn(flow: string, maxWaitMs: number, lane: Lane = "open"): Admission {
+  return argon2Slots.admit(flow, maxWaitMs, lane);
 }
 
 /** Where a computation waits: an admitted sign-in's ticket, or the flow of whoever asked (default: one shared flow). */

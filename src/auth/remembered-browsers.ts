@@ -5,6 +5,7 @@ import { sha256Hex } from "../crypto/hash.ts";
 import { generateToken } from "../crypto/random.ts";
 import type { DB } from "../db/schema.ts";
 import { recordAuditEvent } from "./audit.ts";
+import { normalizeEmail } from "./email.ts";
 import type { CoreDeps } from "./deps.ts";
 import { isId, newId } from "./ids.ts";
 import type { SessionMeta } from "./session.ts";
@@ -47,6 +48,26 @@ export async function checkRememberedBrowser(db: Kysely<DB>, clock: Clock, cooki
   if (!row || !constantTimeEqual(sha256Hex(parsed.secret), row.secret_hash)) return false;
   await db.updateTable("remembered_browsers").set({ last_used_at: now }).where("id", "=", parsed.id).execute();
   return true;
+}
+
+/**
+ * Whether a sign-in comes from a live remembered browser of the account its e-mail names, before the
+ * password is checked: such a sign-in waits in argon2id's "known" lane (src/auth/hash-queue.ts), ahead of
+ * a flood of strangers (issue 19). The answer is the lane's flow, one per remembered browser, so a stolen
+ * cookie replayed from many addresses still waits behind itself. Nothing is written: the password decides.
+ */
+export async function knownBrowserFlow(db: Kysely<DB>, clock: Clock, cookieValue: string | undefined, email: string): Promise<string | null> {
+  const parsed = parseCookie(cookieValue);
+  if (!parsed) return null;
+  const row = await db
+    .selectFrom("remembered_browsers")
+    .innerJoin("users", "users.id", "remembered_browsers.user_id")
+    .select("remembered_browsers.secret_hash")
+    .where("remembered_browsers.id", "=", parsed.id)
+    .where("users.email_normalized", "=", normalizeEmail(email))
+    .where("remembered_browsers.expires_at", ">", clock.nowMs())
+    .executeTakeFirst();
+  return row && constantTimeEqual(sha256Hex(parsed.secret), row.secret_hash) ? `browser:${parsed.id}` : null;
 }
 
 /**

@@ -32,7 +32,7 @@ describe.each(TEST_DIALECTS)("sign-in timing: unknown e-mail vs wrong password (
   async function statementsOf(email: string, ip: string): Promise<string[]> {
     const log = new StatementLog();
     const db = ctx.testDb.database.db.withPlugin(log);
-    const result = await signInWithPassword(db, ctx.deps, email, "not the password", { ip, userAgent: "timing" }, ctx.deps.config.signInMaxWaitMs);
+    const result = await signInWithPassword(db, ctx.deps, { email, password: "not the password", meta: { ip, userAgent: "timing" }, maxWaitMs: ctx.deps.config.signInMaxWaitMs, rememberCookie: undefined });
     expect(result.ok).toBe(false);
     return log.statements;
   }

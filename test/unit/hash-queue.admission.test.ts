@@ -107,6 +107,34 @@ describe("HashQueue", () => {
     expect(queue.admit("client", 2000).admitted).toBe(true); // one of the flood's goes first, then its own
   });
 
+  test("a remembered browser's sign-in (known lane) is admitted past a flood of strangers and computed before them", async () => {
+    const { queue } = queueWithClock({ slots: 1, initialHashMs: 1000 });
+    const hasher = fakeHasher();
+    void queue.run("x", hasher.task("busy"));
+    const strangers = ["a", "b"].map((key) => queue.admit(key, 2000));
+    for (const [i, stranger] of strangers.entries()) if (stranger.admitted) void stranger.ticket.run(hasher.task(`stranger${i}`));
+    expect(strangers.map((stranger) => stranger.admitted)).toEqual([true, true]);
+    expect(queue.admit("c", 2000).admitted).toBe(false); // two ahead: 3000
+    const known = queue.admit("browser:1", 2000, "known"); // only the running one ahead: 1000
+    if (!known.admitted) throw new Error("expected a place");
+    void known.ticket.run(hasher.task("known"));
+    expect(queue.load()).toMatchObject({ waiting: 3, knownWaiting: 1, reserved: 0 });
+    await hasher.finish("busy");
+    expect(hasher.started).toEqual(["busy", "known"]);
+  });
+
+  test("one remembered browser replayed at once waits behind itself, and a stranger counts the known lane ahead of it", () => {
+    const { queue } = queueWithClock({ slots: 1, initialHashMs: 100 });
+    const hasher = fakeHasher();
+    void queue.run("x", hasher.task("busy"));
+    let admitted = 0;
+    for (let i = 0; i < 100; i++) if (queue.admit("browser:stolen", 2000, "known").admitted) admitted++;
+    expect(admitted).toBe(20); // as one address would: 100 × (1 + 19) = 2000
+    expect(queue.admit("browser:other", 2000, "known").admitted).toBe(true); // another browser: one round ahead
+    // A stranger waits behind all 21 of the known lane: 100 × (1 + 21) = 2200.
+    expect(queue.admit("203.0.113.7", 2000)).toEqual({ admitted: false, waitMs: 2200, retryAfterS: 3 });
+  });
+
   test("sheds whatever the estimate once `maxWaiting` computations wait", () => {
     const { queue } = queueWithClock({ slots: 1, initialHashMs: 1, maxWaiting: 3 });
     const hasher = fakeHasher();

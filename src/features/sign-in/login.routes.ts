@@ -50,7 +50,8 @@ export function loginRoutes(deps: AppDeps) {
       const next = await allowedContinuation(database.db, form.data.next);
       if (!email.trim() || !password) return refuse(request, reply, 400, M.empty, { email, next });
       const meta = requestMeta(request);
-      const result = await signInWithPassword(database.db, deps, email, password, meta, config.signInMaxWaitMs);
+      const rememberCookie = readRememberCookie(request, config);
+      const result = await signInWithPassword(database.db, deps, { email, password, meta, maxWaitMs: config.signInMaxWaitMs, rememberCookie });
       if (!result.ok && result.reason === "shed") {
         deps.metrics?.recordSignInShed();
         reply.header("retry-after", String(result.retryAfterS));
@@ -62,7 +63,7 @@ export function loginRoutes(deps: AppDeps) {
       // Signing in again replaces whatever session this browser had.
       if (request.auth) await deleteSession(database.db, request.auth.session.id);
       // A browser this user asked to remember completes the sign-in with the password alone.
-      const remembered = await completeFromRememberedBrowser(database.db, deps, { user: result.user, pending: result.session, cookie: readRememberCookie(request, config), meta });
+      const remembered = await completeFromRememberedBrowser(database.db, deps, { user: result.user, pending: result.session, cookie: rememberCookie, meta });
       if (remembered) {
         setSessionCookie(reply, config, remembered.token);
         return reply.redirect(next ?? "/", 303);

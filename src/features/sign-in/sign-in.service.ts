@@ -7,7 +7,7 @@ import { flowKeyOf } from "../../auth/hash-queue.ts";
 import { admitSignIn, type HashTurn, verifyAgainstDummy, verifyPassword } from "../../auth/password.ts";
 import { createSession, type SessionMeta } from "../../auth/session.ts";
 import { findUserByEmail } from "../../auth/user.ts";
-import { checkRememberedBrowser } from "../../auth/remembered-browsers.ts";
+import { checkRememberedBrowser, knownBrowserFlow } from "../../auth/remembered-browsers.ts";
 import { findActiveFactor } from "../../auth/second-factor.ts";
 import { completeSecondFactor } from "../../auth/second-factor-sign-in.ts";
 
@@ -29,10 +29,18 @@ export type PasswordSignInResult =
  * V2.2 / Authentication Cheat Sheet: generic messages for what a guesser could learn from).
  * Success opens a session that is only *pending* its second factor.
  * First of all it asks for a place in argon2id's queue: a sign-in that would not be verified within
- * `maxWaitMs` is shed before any failure slot is reserved, so it counts against no limit and leaves no row.
+ * `maxWaitMs` is shed before any failure slot is reserved, so it counts against no limit and leaves no row
+ * (a remembered browser's cookie is read first, to choose the lane; nothing is written).
  */
-export async function signInWithPassword(db: Kysely<DB>, deps: CoreDeps, email: string, password: string, meta: SessionMeta, maxWaitMs: number): Promise<PasswordSignInResult> {
-  const admission = admitSignIn(flowKeyOf(meta.ip), maxWaitMs);
+export async function signInWithPassword(
+  db: Kysely<DB>,
+  deps: CoreDeps,
+  input: { email: string; password: string; meta: SessionMeta; maxWaitMs: number; rememberCookie: string | undefined },
+): Promise<PasswordSignInResult> {
+  const { email, password, meta } = input;
+  // A browser this account asked to remember waits in the known lane, ahead of a flood of strangers.
+  const known = await knownBrowserFlow(db, deps.clock, input.rememberCookie, email);
+  const admission = known ? admitSignIn(known, input.maxWaitMs, "known") : admitSignIn(flowKeyOf(meta.ip), input.maxWaitMs);
   if (!admission.admitted) return { ok: false, reason: "shed", retryAfterS: admission.retryAfterS };
   try {
     return await checkPassword(db, deps, email, password, meta, { ticket: admission.ticket });
