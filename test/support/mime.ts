@@ -1,6 +1,6 @@
 import type { FakeSmtpMessage } from "./fake-smtp.ts";
 
-/** One leaf of a MIME message: its Content-Type (lower case, without parameters) and its decoded text. */
+/** One leaf of a MIME message: its Content-Type (lower case, without parameters) and its decoded text, with LF line ends. */
 export interface MimePart {
   contentType: string;
   text: string;
@@ -38,7 +38,8 @@ export function mimeParts(entity: string): MimePart[] {
     const sections = body.split(`--${boundary}`).slice(1);
     return sections.filter((section) => !section.startsWith("--")).flatMap((section) => mimeParts(section.replace(/^\r\n/, "").replace(/\r\n$/, "")));
   }
-  return [{ contentType: type.split(";")[0]!.trim().toLowerCase(), text: decode(body, header(headers, "content-transfer-encoding")?.toLowerCase()) }];
+  const text = decode(body, header(headers, "content-transfer-encoding")?.toLowerCase()).replace(/\r\n/g, "\n");
+  return [{ contentType: type.split(";")[0]!.trim().toLowerCase(), text }];
 }
 
 /** The top-level Content-Type of a received message (lower case, without parameters). */
