@@ -9,6 +9,7 @@ import { createConsoleMail } from "./adapters/mail/console-mail.ts";
 import { createMailQueue, type NoticeFacts } from "./adapters/mail/mail-queue.ts";
 import type { AuditEventType } from "./auth/audit.ts";
 import { composeSecurityNotice } from "./notifications/security-notice.ts";
+import { htmlMailComposer } from "./notifications/html-mail.ts";
 import { createSmtpMail } from "./adapters/mail/smtp-mail.ts";
 import { createOutbox } from "./adapters/outbox.ts";
 import { createConsoleSms } from "./adapters/sms/console-sms.ts";
@@ -36,7 +37,7 @@ export function createDeps(
   for (const warning of startupWarnings(config)) log(warning);
   const database = openDatabase(config.database);
   const metrics = createMetrics({ defaultMetrics: true });
-  const mailQueue = createMailQueue({ db: database.db, mailer, clock, composeNotice: noticeComposer(config), log: pino({ level: config.logLevel }), onDelivery: metrics.recordMail });
+  const mailQueue = createMailQueue({ db: database.db, mailer, clock, composeNotice: noticeComposer(config), composeHtml: htmlMailComposer(config), log: pino({ level: config.logLevel }), onDelivery: metrics.recordMail });
   return {
     config,
     database,

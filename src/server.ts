@@ -23,6 +23,7 @@ import { adminResetRoutes } from "./features/support-console/reset.routes.ts";
 import { adminUserRoutes } from "./features/support-console/users.routes.ts";
 import { accountRoutes } from "./features/account/account.routes.ts";
 import { assetRoutes } from "./http/routes/assets.ts";
+import { brandAssetRoutes } from "./http/routes/brand-assets.ts";
 import { dashboardRoutes } from "./features/dashboard/dashboard.routes.ts";
 import { devOutboxRoutes } from "./http/routes/dev-outbox.ts";
 import { firstAdminRoutes } from "./features/invitation/first-admin.routes.ts";
@@ -101,6 +102,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(deps));
   await app.register(assetRoutes());
+  await app.register(brandAssetRoutes(config));
   await app.register(loginRoutes(deps));
   await app.register(dashboardRoutes(deps));
   await app.register(twoFactorRoutes(deps));
@@ -127,6 +129,6 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(oidcInteractionRoutes(deps, oidcProvider));
   await app.register(forwardAuthRoutes(deps));
   await app.register(appsRoutes(deps));
-  if (!config.production && deps.outbox) await app.register(devOutboxRoutes(deps.outbox));
+  if (!config.production && deps.outbox) await app.register(devOutboxRoutes(deps.outbox, config));
   return app;
 }

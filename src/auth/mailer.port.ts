@@ -1,6 +1,9 @@
-/** Sends one plain-text e-mail. Implementations: console (development) and SMTP. */
+/**
+ * Sends one e-mail: its plain text, and an HTML alternative of the same text when given.
+ * Implementations: console (development; prints the text) and SMTP (multipart/alternative).
+ */
 export interface Mailer {
-  send(mail: { to: string; subject: string; text: string }): Promise<void>;
+  send(mail: { to: string; subject: string; text: string; html?: string }): Promise<void>;
 }
 
 /**

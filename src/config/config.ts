@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import { ConfigError } from "./config-error.ts";
 import { parseCookieDomain, parseCountries, parseHostNames } from "./parse-lists.ts";
 import { parseTrustProxy } from "./trust-proxy.ts";
+import { type BrandConfig, parseBrand } from "./brand.ts";
+import { dataDirectory } from "./data-dir.ts";
 
 export { parseCookieDomain } from "./parse-lists.ts";
 
@@ -21,6 +23,8 @@ export interface Config {
   /** Versioned AES-256 keys; the last one encrypts, all of them decrypt. */
   readonly secretKeys: readonly { id: string; key: Buffer }[];
   readonly portalName: string;
+  /** BRAND_COLOR and the logo (BRAND_LOGO_URL, BRAND_LOGO_FILE or logo.svg / logo.png in the data directory). */
+  readonly brand: BrandConfig;
   readonly sms:
     | { provider: "console" }
     | { provider: "twilio"; accountSid: string; authToken: string; from: string; apiBase: string };
@@ -165,6 +169,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     database,
     secretKeys: Object.freeze(parseSecretKeys(secretText)),
     portalName,
+    brand: parseBrand(env, { cwd: options.cwd, dataDir: dataDirectory(database, options.cwd), production: env.NODE_ENV === "production" }),
     sms,
     smsAllowedCountries: parseCountries(env.SMS_ALLOWED_COUNTRIES),
     smtpUrl,

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parse as parseDotenv } from "dotenv";
 import { type Config, parseConfig, parseDatabaseUrl } from "./config.ts";
+import { dataDirectory } from "./data-dir.ts";
 
 /** Reads `.env` (when present) under the real environment, which wins, as 12-factor apps do. */
 export function readEnvironment(cwd: string, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
@@ -20,7 +21,7 @@ export function embeddedSecretKey(env: Record<string, string | undefined>, cwd: 
   if (env.SECRET_KEY?.trim()) return null;
   const target = parseDatabaseUrl(env.DATABASE_URL?.trim() || "sqlite:./data/gatehouse.db", cwd);
   if (target.dialect !== "sqlite") return null;
-  const dir = target.path === ":memory:" ? join(cwd, "data") : dirname(target.path);
+  const dir = dataDirectory(target, cwd);
   const file = join(dir, "secret_key");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dir, { recursive: true, mode: 0o700 });

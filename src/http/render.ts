@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/config.ts";
 import type { SafeHtml } from "../views/html.ts";
 import { collectPageErrors } from "../views/error-summary.ts";
+import { brandAssets } from "../views/brand.ts";
 import { renderPage } from "../views/layout.ts";
 import { messageBody } from "../views/message.ts";
 
@@ -19,7 +20,7 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, config: C
   const { rendered: body, errors } = collectPageErrors(() => page.body(csrfToken));
   const markup = renderPage({
     title: page.title,
-    portalName: config.portalName,
+    brand: brandAssets(config),
     csrfToken,
     user: auth ? { displayName: auth.user.display_name, full: auth.session.stage === "full", role: auth.user.role } : null,
     status: page.status ?? null,

@@ -5,6 +5,8 @@ import type { Config } from "../config/config.ts";
 
 /** OWASP Secure Headers: no inline script, no framing, no referrer, HSTS only over https. */
 export function securityHeaderOptions(config: Config): HelmetOptions {
+  // A logo at BRAND_LOGO_URL is the one image from elsewhere: its origin, and no other, may be loaded.
+  const logoOrigin = config.brand.logo?.kind === "url" ? [config.brand.logo.url.origin] : [];
   return {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -12,7 +14,7 @@ export function securityHeaderOptions(config: Config): HelmetOptions {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
+        imgSrc: ["'self'", "data:", ...logoOrigin],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],

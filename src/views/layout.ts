@@ -1,4 +1,5 @@
 import type { Role } from "../db/schema.ts";
+import type { BrandAssets } from "./brand.ts";
 import { errorSummary, type PageError } from "./error-summary.ts";
 import { html, type SafeHtml } from "./html.ts";
 
@@ -10,9 +11,12 @@ export interface PageUser {
   role: Role;
 }
 
+/** What a page shows of the brand: the name (title, and the logo's alt text), the colours, the logo. */
+export type PageBrand = Pick<BrandAssets, "portalName" | "stylesheetHref" | "logo">;
+
 export interface PageOptions {
   title: string;
-  portalName: string;
+  brand: PageBrand;
   csrfToken: string;
   user: PageUser | null;
   /** A confirmation shown in a role="status" region. */
@@ -24,13 +28,19 @@ export interface PageOptions {
   failed?: boolean;
 }
 
+/** The logo, named by the portal's name, or else the name itself. */
+function brandMark({ portalName, logo }: PageBrand): SafeHtml {
+  if (!logo) return html`<span class="brand">${portalName}</span>`;
+  return html`<span class="brand"><img class="brand-logo" src="${logo.src}" alt="${portalName}"></span>`;
+}
+
 function header(options: PageOptions): SafeHtml {
-  const { user, csrfToken, portalName } = options;
+  const { user, csrfToken, brand } = options;
   const signOut = html`<form method="post" action="/logout" class="inline-form">
       <input type="hidden" name="_csrf" value="${csrfToken}">
       <button type="submit" class="menu-item-button">Sign out</button>
     </form>`;
-  if (!user) return html`<header class="site-header"><span class="brand">${portalName}</span></header>`;
+  if (!user) return html`<header class="site-header">${brandMark(brand)}</header>`;
   return html`<header class="site-header">
   <nav class="user-menu" aria-label="Account">
     <button type="button" class="user-menu-button" aria-haspopup="true" aria-expanded="false" aria-controls="user-menu-list" data-menu-button hidden>${user.displayName}</button>
@@ -41,7 +51,7 @@ function header(options: PageOptions): SafeHtml {
       <li>${signOut}</li>
     </ul>
   </nav>
-  <span class="brand">${portalName}</span>
+  ${brandMark(brand)}
 </header>`;
 }
 
@@ -52,9 +62,10 @@ export function renderPage(options: PageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${failed ? "Error: " : null}${options.title} · ${options.portalName}</title>
+<title>${failed ? "Error: " : null}${options.title} · ${options.brand.portalName}</title>
 <link rel="icon" href="/favicon.ico" sizes="16x16">
 <link rel="stylesheet" href="/assets/app.css">
+<link rel="stylesheet" href="${options.brand.stylesheetHref}">
 <script src="/assets/app.js" defer></script>
 </head>
 <body>

@@ -4,6 +4,7 @@ import { noticeComposer } from "../../src/app.ts";
 import { createConsoleMail } from "../../src/adapters/mail/console-mail.ts";
 import { createMailQueue } from "../../src/adapters/mail/mail-queue.ts";
 import { createSmtpMail } from "../../src/adapters/mail/smtp-mail.ts";
+import { htmlMailComposer } from "../../src/notifications/html-mail.ts";
 import { createOutbox, type Outbox } from "../../src/adapters/outbox.ts";
 import { createConsoleSms } from "../../src/adapters/sms/console-sms.ts";
 import type { SmsSender } from "../../src/auth/sms-sender.port.ts";
@@ -81,7 +82,7 @@ export async function createTestContext(dialect: TestDialect, options: ContextOp
     mailer,
     // Delivery starts as soon as a form post is answered (production waits 200 ms to batch posts):
     // tests that count the outbox between requests see each request's mail settle before the next.
-    mailQueue: createMailQueue({ db: testDb.database.db, mailer, clock, composeNotice: noticeComposer(config), log: quiet, onDelivery: metrics.recordMail, kickDelayMs: 0 }),
+    mailQueue: createMailQueue({ db: testDb.database.db, mailer, clock, composeNotice: noticeComposer(config), composeHtml: htmlMailComposer(config), log: quiet, onDelivery: metrics.recordMail, kickDelayMs: 0 }),
     redis: options.redis ?? null,
     outbox,
     logger: options.logger ?? false,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { MailDeliveryError } from "../../src/auth/mailer.port.ts";
 import { createSmtpMail } from "../../src/adapters/mail/smtp-mail.ts";
 import { startFakeSmtp, type FakeSmtp } from "../support/fake-smtp.ts";
+import { contentTypeOf, mimeParts } from "../support/mime.ts";
 
 describe("createSmtpMail()", () => {
   let smtp: FakeSmtp;
@@ -22,6 +23,21 @@ describe("createSmtpMail()", () => {
     expect(received?.to).toEqual(["ana@example.com"]);
     expect(received?.subject).toBe("Your two-factor was reset");
     expect(received?.data).toContain("Hello Ana,");
+  });
+
+  test("without HTML the message is plain text alone; with HTML it is multipart/alternative, the text first", async () => {
+    const mailer = createSmtpMail({ smtpUrl: smtp.url, from: "no-reply@gatehouse.test" });
+    await mailer.send({ to: "ana@example.com", subject: "Plain", text: "Hello Ana" });
+    await mailer.send({ to: "ana@example.com", subject: "Both", text: "Hello Ana", html: "<p>Hello <b>Ana</b></p>" });
+
+    const [plain, both] = smtp.messages;
+    expect(contentTypeOf(plain!)).toBe("text/plain");
+    expect(mimeParts(plain!.data)).toEqual([{ contentType: "text/plain", text: "Hello Ana" }]);
+    expect(contentTypeOf(both!)).toBe("multipart/alternative");
+    expect(mimeParts(both!.data)).toEqual([
+      { contentType: "text/plain", text: "Hello Ana" },
+      { contentType: "text/html", text: "<p>Hello <b>Ana</b></p>" },
+    ]);
   });
 
   test("an unreachable server becomes a MailDeliveryError that does not quote the text", async () => {

@@ -32,6 +32,8 @@ export interface MailQueueOptions {
   clock: Clock;
   /** Writes the e-mail for a security event (the texts live outside the adapters: src/notifications). */
   composeNotice: (facts: NoticeFacts) => { subject: string; text: string };
+  /** Writes the HTML alternative of a message from its text, at send time (so only the text is stored); none: text only. */
+  composeHtml?: (mail: { subject: string; text: string }) => string;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** How long kick() waits so that the posts of one moment share one look (default KICK_DELAY_MS; 0: at once). */
   kickDelayMs?: number;
@@ -88,7 +90,7 @@ export function createMailQueue(o: MailQueueOptions): MailQueue {
       return false;
     }
     try {
-      await o.mailer.send(message);
+      await o.mailer.send(o.composeHtml ? { ...message, html: o.composeHtml(message) } : message);
       await o.db.updateTable("outgoing_mail").set({ sent_at: o.clock.nowMs(), body: null, last_error: null }).where("id", "=", mail.id).execute();
       o.onDelivery?.("sent");
       return true;

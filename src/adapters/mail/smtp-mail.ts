@@ -23,9 +23,10 @@ export function createSmtpMail(options: SmtpMailOptions): Mailer {
     socketTimeout: timeoutMs,
   });
   return {
-    async send({ to, subject, text }) {
+    async send({ to, subject, text, html }) {
       try {
-        await transport.sendMail({ from: options.from, to, subject, text });
+        // With html, nodemailer sends multipart/alternative: the text first, the HTML as the preferred part.
+        await transport.sendMail({ from: options.from, to, subject, text, ...(html === undefined ? {} : { html }) });
       } catch (error) {
         const code = error instanceof Error && "code" in error && typeof error.code === "string" ? ` (${error.code})` : "";
         throw new MailDeliveryError(`The mail server did not accept the message${code}`, { cause: error });

@@ -8,6 +8,7 @@ import { loginUrlFor } from "../../auth/return-to.ts";
 import { deleteSession } from "../../auth/session.ts";
 import type { AppDeps } from "../../deps.ts";
 import { sendMessagePage } from "../../http/render.ts";
+import { brandAssets } from "../../views/brand.ts";
 import { requestMeta } from "../../http/request-meta.ts";
 import { clearSessionCookie } from "../../http/cookies.ts";
 import { portalLogin } from "./account.ts";
@@ -67,7 +68,7 @@ export function oidcInteractionRoutes(deps: AppDeps, provider: Provider) {
   /** Hands the result to the provider and continues to it through a page (see continueBody). */
   async function finish(request: FastifyRequest, reply: FastifyReply, appName: string, result: InteractionResults): Promise<FastifyReply> {
     const returnTo = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
-    const markup = renderProviderPage({ title: M.continueHeading(appName), portalName: config.portalName, body: continueBody({ appName, href: returnTo }), head: continueHead(returnTo) });
+    const markup = renderProviderPage({ title: M.continueHeading(appName), brand: brandAssets(config), body: continueBody({ appName, href: returnTo }), head: continueHead(returnTo) });
     return reply.code(200).header("cache-control", "no-store").type("text/html; charset=utf-8").send(markup);
   }
 }

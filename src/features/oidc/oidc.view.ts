@@ -1,6 +1,6 @@
 import type { SafeHtml } from "../../views/html.ts";
 import { html, trustedHtml } from "../../views/html.ts";
-import { renderPage } from "../../views/layout.ts";
+import { type PageBrand, renderPage } from "../../views/layout.ts";
 import { OIDC_MESSAGES as M } from "./oidc.messages.ts";
 
 /**
@@ -41,7 +41,7 @@ export function messageOnly(o: { heading: string; message: string }): SafeHtml {
 }
 
 /** A whole portal page for a response the provider writes itself (no Fastify request: nobody's menu). */
-export function renderProviderPage(o: { title: string; portalName: string; body: SafeHtml; head?: SafeHtml }): string {
-  const page = renderPage({ title: o.title, portalName: o.portalName, csrfToken: "", user: null, body: o.body });
+export function renderProviderPage(o: { title: string; brand: PageBrand; body: SafeHtml; head?: SafeHtml }): string {
+  const page = renderPage({ title: o.title, brand: o.brand, csrfToken: "", user: null, body: o.body });
   return o.head ? page.replace("</head>", `${o.head.toString()}\n</head>`) : page;
 }

@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC } from "oidc-provider";
 import type { AppDeps } from "../../deps.ts";
 import { securityHeaderOptions } from "../../http/security-headers.ts";
+import { brandAssets } from "../../views/brand.ts";
 import { OIDC_MESSAGES as M } from "./oidc.messages.ts";
 import { errorBody, logoutBody, messageOnly, renderProviderPage } from "./oidc.view.ts";
 
@@ -13,7 +14,7 @@ function sendHtml(ctx: KoaContextWithOIDC, markup: string): void {
 /** The provider's error page (an unknown client, a redirect URI it may not use…) in the portal's layout. */
 export function renderError(deps: AppDeps) {
   return async (ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }) => {
-    sendHtml(ctx, renderProviderPage({ title: M.errorHeading, portalName: deps.config.portalName, body: errorBody({ error: out.error }) }));
+    sendHtml(ctx, renderProviderPage({ title: M.errorHeading, brand: brandAssets(deps.config), body: errorBody({ error: out.error }) }));
   };
 }
 
@@ -27,13 +28,13 @@ export function logoutSource(deps: AppDeps) {
     const target = ctx.oidc.params?.post_logout_redirect_uri;
     const origin = typeof target === "string" && URL.canParse(target) ? new URL(target).origin : null;
     if (origin) ctx.set("content-security-policy", cspWithFormTarget(deps, origin));
-    sendHtml(ctx, renderProviderPage({ title: M.logoutHeading, portalName: deps.config.portalName, body: logoutBody({ portalName: deps.config.portalName, form }) }));
+    sendHtml(ctx, renderProviderPage({ title: M.logoutHeading, brand: brandAssets(deps.config), body: logoutBody({ portalName: deps.config.portalName, form }) }));
   };
 }
 
 export function postLogoutSuccessSource(deps: AppDeps) {
   return async (ctx: KoaContextWithOIDC) => {
-    sendHtml(ctx, renderProviderPage({ title: M.loggedOut, portalName: deps.config.portalName, body: messageOnly({ heading: M.logoutHeading, message: M.loggedOut }) }));
+    sendHtml(ctx, renderProviderPage({ title: M.loggedOut, brand: brandAssets(deps.config), body: messageOnly({ heading: M.logoutHeading, message: M.loggedOut }) }));
   };
 }
 
