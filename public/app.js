@@ -62,14 +62,12 @@
 })();
 
 // Times in the reader's own time zone: every <time datetime> the server wrote in UTC ("2026-11-29
-// 09:00 UTC") is rewritten as "2026-11-29 10:00 CET"; countdowns have their own code below.
+// 09:00 UTC") is rewritten as "2026-11-29 10:00 CET"; countdowns have their own code below. A time
+// with data-zone is already in the zone the reader chose on "Profile", whatever the browser's is.
 (() => {
-  const parts = (date) => Object.fromEntries(
-    new Intl.DateTimeFormat(undefined, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" })
-      .formatToParts(date)
-      .map((part) => [part.type, part.value]),
-  );
-  document.querySelectorAll("time[datetime]:not([data-countdown-seconds])").forEach((el) => {
+  const format = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+  const parts = (date) => Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
+  document.querySelectorAll("time[datetime]:not([data-countdown-seconds]):not([data-zone])").forEach((el) => {
     const date = new Date(el.getAttribute("datetime"));
     if (Number.isNaN(date.getTime())) return;
     const p = parts(date);
@@ -85,7 +83,9 @@
     const secondsLeft = Number(el.getAttribute("data-countdown-seconds"));
     if (!Number.isFinite(secondsLeft)) return;
     const deadline = Date.now() + secondsLeft * 1000;
-    const local = new Date(deadline).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    // In the zone chosen on "Profile" when the server named one, else in the browser's; named either way.
+    const timeZone = el.getAttribute("data-zone") || undefined;
+    const local = new Date(deadline).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone, timeZoneName: "short" });
     const tick = () => {
       const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       el.textContent = left > 0 ? `${local} (${Math.floor(left / 60)}:${pad(left % 60)} left)` : `${local} (time is up)`;

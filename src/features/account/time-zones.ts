@@ -1,0 +1,40 @@
+/**
+ * The time zones "Profile" offers: every IANA zone this Node's ICU knows (`Intl.supportedValuesOf`),
+ * and "UTC", which that list leaves out. A saved zone is always one of these, so the server can format
+ * times in it (src/views/time.ts); a zone that a later Node renamed still formats (ICU keeps aliases).
+ */
+
+/** The longest IANA name is about 30 characters; anything much longer is not one. */
+export const TIME_ZONE_MAX_LENGTH = 64;
+
+export const UTC_ZONE = "UTC";
+
+const ZONES: readonly string[] = Intl.supportedValuesOf("timeZone");
+const KNOWN: ReadonlySet<string> = new Set([...ZONES, UTC_ZONE]);
+
+export function isTimeZone(value: string): boolean {
+  return KNOWN.has(value);
+}
+
+export interface ZoneGroup {
+  /** The region: the part of the name before the first "/" ("America"). */
+  region: string;
+  /** Each zone with the rest of its name as people read it: "America/Argentina/La_Rioja" → "Argentina/La Rioja". */
+  zones: readonly { zone: string; place: string }[];
+}
+
+/** The zones by region, regions and places in alphabetical order; made once. */
+export const ZONE_GROUPS: readonly ZoneGroup[] = (() => {
+  const byRegion = new Map<string, { zone: string; place: string }[]>();
+  for (const zone of ZONES) {
+    const slash = zone.indexOf("/");
+    if (slash < 0) continue;
+    const region = zone.slice(0, slash);
+    const places = byRegion.get(region) ?? [];
+    places.push({ zone, place: zone.slice(slash + 1).replaceAll("_", " ") });
+    byRegion.set(region, places);
+  }
+  return [...byRegion.entries()]
+    .sort(([a], [b]) => a.localeCompare(b, "en"))
+    .map(([region, zones]) => ({ region, zones: zones.sort((a, b) => a.place.localeCompare(b.place, "en")) }));
+})();
