@@ -75,6 +75,24 @@
   });
 })();
 
+// "Time zone" on "Profile": each zone with its offset from UTC now ("Berlin (GMT+1)"), and the
+// automatic choice with the zone this browser is in. The server lists the names only (one formatter
+// per zone is costly; the page works without the offsets).
+(() => {
+  const select = document.getElementById("field-time_zone");
+  if (!select) return;
+  const now = Date.now();
+  const offset = (timeZone) => new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "shortOffset" }).formatToParts(now).find((part) => part.type === "timeZoneName")?.value;
+  for (const option of select.options) {
+    try {
+      const extra = option.value === "" ? Intl.DateTimeFormat().resolvedOptions().timeZone : option.value === "UTC" ? null : offset(option.value);
+      if (extra) option.textContent = `${option.textContent} (${extra})`;
+    } catch {
+      // A zone this browser does not know keeps its plain name.
+    }
+  }
+})();
+
 // Countdowns: a code's deadline in the reader's local time with minutes left, and the resend cool-down.
 (() => {
   const pad = (n) => String(n).padStart(2, "0");

@@ -62,15 +62,24 @@ function parts(format: Intl.DateTimeFormat, ms: number): Record<string, string> 
   return out;
 }
 
+/** "2026-11-29 09:00 UTC" from "2026-11-29T09:00:00.000Z". */
+function utcText(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 /** "2026-11-29 09:00 UTC": what every reader can place, and what app.js rewrites. */
 export function formatUtc(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return utcText(new Date(ms).toISOString());
 }
 
 /** A date and time to the minute in `zone` with the zone named ("2026-11-29 04:00 EST"); UTC when null or unknown. */
 export function formatTime(ms: number, zone: string | null = pageZone): string {
   const formats = zoneFormats(zone);
   if (!formats) return formatUtc(ms);
+  // format() is three times faster than formatToParts(): en-US writes "11/29/2026, 04:00 EST", which is
+  // taken apart by position while it has that shape (formatToParts is the fallback should ICU change it).
+  const text = formats.minutes.format(ms);
+  if (text.charCodeAt(2) === 47 && text.charCodeAt(5) === 47 && text.charCodeAt(10) === 44) return `${text.slice(6, 10)}-${text.slice(0, 2)}-${text.slice(3, 5)} ${text.slice(12)}`;
   const p = parts(formats.minutes, ms);
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
 }
@@ -86,7 +95,7 @@ export function formatClockTime(ms: number, zone: string | null = pageZone): str
 /** Every time a page shows: `<time datetime>` in the page's zone (see the top of this file). */
 export function timeTag(ms: number, zone: string | null = pageZone): SafeHtml {
   const iso = new Date(ms).toISOString();
-  if (!zoneFormats(zone)) return html`<time datetime="${iso}">${formatUtc(ms)}</time>`;
+  if (!zoneFormats(zone)) return html`<time datetime="${iso}">${utcText(iso)}</time>`;
   return html`<time datetime="${iso}" data-zone="${zone}">${formatTime(ms, zone)}</time>`;
 }
 

@@ -10,7 +10,7 @@ import { requestMeta } from "../../http/request-meta.ts";
 import { ACCOUNT_MESSAGES as M } from "./account.messages.ts";
 import { saveProfile } from "./account.service.ts";
 import { type ProfileView, profileBody } from "./profile.view.ts";
-import { isTimeZone, TIME_ZONE_MAX_LENGTH } from "./time-zones.ts";
+import { parseTimeZone, TIME_ZONE_MAX_LENGTH } from "./time-zones.ts";
 
 // "time_zone" may be absent (a client that never showed the select): the saved zone stays as it is.
 const profileForm = formSchema({ name: text(DISPLAY_NAME_MAX_LENGTH, "Display name"), time_zone: text(TIME_ZONE_MAX_LENGTH, "Time zone").optional() });
@@ -49,12 +49,13 @@ export function profileRoutes(deps: AppDeps) {
     app.post("/account/profile", async (request, reply) => {
       const parsed = parseForm(profileForm, request.body);
       if (!parsed.ok) return profilePage(request, reply, { formError: parsed.message }, 400);
-      const { name: typedName, time_zone: zone } = parsed.data;
+      const { name: typedName, time_zone: typedZone } = parsed.data;
       const name = parseDisplayName(typedName);
-      const zoneKnown = zone === undefined || zone === "" || isTimeZone(zone);
-      if (!name || !zoneKnown) {
-        // Both fields are checked, so one refusal names every mistake; the zone shown is the one sent only when it can be shown.
-        return profilePage(request, reply, { name: typedName, timeZone: zoneKnown ? zone : undefined, error: name ? null : M.nameInvalid, timeZoneError: zoneKnown ? null : M.timeZoneUnknown }, 400);
+      // undefined: no select on the form (the zone stays); "": the browser's (null); else a listed zone.
+      const zone = typedZone === undefined || typedZone === "" ? typedZone : parseTimeZone(typedZone);
+      if (!name || zone === null) {
+        // Both fields are checked, so one refusal names every mistake; the select shows the saved zone when the sent one is unknown.
+        return profilePage(request, reply, { name: typedName, timeZone: zone ?? undefined, error: name ? null : M.nameInvalid, timeZoneError: zone === null ? M.timeZoneUnknown : null }, 400);
       }
       const { user, session } = proven(request, "full");
       await saveProfile(db, deps, { user, displayName: name, timeZone: zone === undefined ? undefined : zone || null, meta: requestMeta(request) });

@@ -16,6 +16,22 @@ export function isTimeZone(value: string): boolean {
   return KNOWN.has(value);
 }
 
+/**
+ * The listed zone a submitted name stands for: the name itself, or the one ICU files it under
+ * ("Asia/Kolkata" is "Asia/Calcutta" to Node 20's ICU, "US/Eastern" is "America/New_York"); null
+ * for anything else. Only "Area/Location" names are looked up, so "EST" or "GMT+1" are refused.
+ */
+export function parseTimeZone(value: string): string | null {
+  if (KNOWN.has(value)) return value;
+  if (!/^[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+$/.test(value)) return null;
+  try {
+    const canonical = new Intl.DateTimeFormat("en-US", { timeZone: value }).resolvedOptions().timeZone;
+    return KNOWN.has(canonical) ? canonical : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface ZoneGroup {
   /** The region: the part of the name before the first "/" ("America"). */
   region: string;
