@@ -62,19 +62,35 @@
 })();
 
 // Times in the reader's own time zone: every <time datetime> the server wrote in UTC ("2026-11-29
-// 09:00 UTC") is rewritten as "2026-11-29 10:00 CET"; countdowns have their own code below.
+// 09:00 UTC") is rewritten as "2026-11-29 10:00 CET"; countdowns have their own code below. A time
+// with data-zone is already in the zone the reader chose on "Profile", whatever the browser's is.
 (() => {
-  const parts = (date) => Object.fromEntries(
-    new Intl.DateTimeFormat(undefined, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" })
-      .formatToParts(date)
-      .map((part) => [part.type, part.value]),
-  );
-  document.querySelectorAll("time[datetime]:not([data-countdown-seconds])").forEach((el) => {
+  const format = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+  const parts = (date) => Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
+  document.querySelectorAll("time[datetime]:not([data-countdown-seconds]):not([data-zone])").forEach((el) => {
     const date = new Date(el.getAttribute("datetime"));
     if (Number.isNaN(date.getTime())) return;
     const p = parts(date);
     el.textContent = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
   });
+})();
+
+// "Time zone" on "Profile": each zone with its offset from UTC now ("Berlin (GMT+1)"), and the
+// automatic choice with the zone this browser is in. The server lists the names only (one formatter
+// per zone is costly; the page works without the offsets).
+(() => {
+  const select = document.getElementById("field-time_zone");
+  if (!select) return;
+  const now = Date.now();
+  const offset = (timeZone) => new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "shortOffset" }).formatToParts(now).find((part) => part.type === "timeZoneName")?.value;
+  for (const option of select.options) {
+    try {
+      const extra = option.value === "" ? Intl.DateTimeFormat().resolvedOptions().timeZone : option.value === "UTC" ? null : offset(option.value);
+      if (extra) option.textContent = `${option.textContent} (${extra})`;
+    } catch {
+      // A zone this browser does not know keeps its plain name.
+    }
+  }
 })();
 
 // Countdowns: a code's deadline in the reader's local time with minutes left, and the resend cool-down.
@@ -85,7 +101,9 @@
     const secondsLeft = Number(el.getAttribute("data-countdown-seconds"));
     if (!Number.isFinite(secondsLeft)) return;
     const deadline = Date.now() + secondsLeft * 1000;
-    const local = new Date(deadline).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    // In the zone chosen on "Profile" when the server named one, else in the browser's; named either way.
+    const timeZone = el.getAttribute("data-zone") || undefined;
+    const local = new Date(deadline).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone, timeZoneName: "short" });
     const tick = () => {
       const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       el.textContent = left > 0 ? `${local} (${Math.floor(left / 60)}:${pad(left % 60)} left)` : `${local} (time is up)`;

@@ -22,6 +22,7 @@ import { adminRoutes } from "./features/support-console/search.routes.ts";
 import { adminResetRoutes } from "./features/support-console/reset.routes.ts";
 import { adminUserRoutes } from "./features/support-console/users.routes.ts";
 import { accountRoutes } from "./features/account/account.routes.ts";
+import { profileRoutes } from "./features/account/profile.routes.ts";
 import { assetRoutes } from "./http/routes/assets.ts";
 import { brandAssetRoutes } from "./http/routes/brand-assets.ts";
 import { dashboardRoutes } from "./features/dashboard/dashboard.routes.ts";
@@ -121,6 +122,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(forgotPasswordRoutes(deps));
   await app.register(passwordResetRoutes(deps));
   await app.register(accountRoutes(deps));
+  await app.register(profileRoutes(deps));
   await app.register(sessionRoutes(deps));
   await app.register(rememberedBrowserRoutes(deps));
   await app.register(adminRoutes(deps));

@@ -104,6 +104,7 @@ const sessionWithUser = precompiled(["id"], (db, p) =>
         "users.last_sign_in_at",
         "users.previous_sign_in_at",
         "users.fallback_phone_e164",
+        "users.time_zone",
         "active.kind as active_kind",
         "active.phone_e164 as active_phone_e164",
       ])
@@ -116,7 +117,7 @@ export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: 
   const [row] = await sessionWithUser(db, { id });
   if (!row) return null;
   const now = clock.nowMs();
-  const { email, email_normalized, display_name, role, password_hash, disabled_at, user_created_at, last_sign_in_at, previous_sign_in_at, fallback_phone_e164, active_kind, active_phone_e164, ...session } = row;
+  const { email, email_normalized, display_name, role, password_hash, disabled_at, user_created_at, last_sign_in_at, previous_sign_in_at, fallback_phone_e164, time_zone, active_kind, active_phone_e164, ...session } = row;
   if (isSessionExpired(session, now) || disabled_at !== null) {
     await deleteSession(db, id);
     return null;
@@ -125,7 +126,7 @@ export async function validateSessionToken(db: Kysely<DB>, clock: Clock, token: 
     await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", id).execute();
     session.last_seen_at = now;
   }
-  const user: User = { id: session.user_id, email, email_normalized, display_name, role, password_hash, disabled_at, created_at: user_created_at, last_sign_in_at, previous_sign_in_at, fallback_phone_e164 };
+  const user: User = { id: session.user_id, email, email_normalized, display_name, role, password_hash, disabled_at, created_at: user_created_at, last_sign_in_at, previous_sign_in_at, fallback_phone_e164, time_zone };
   return { session, user, activeMethod: active_kind ? { kind: active_kind, phoneE164: active_phone_e164 } : null };
 }
 

@@ -59,6 +59,7 @@ export async function prepareUser(deps: CoreDeps, input: NewUserInput): Promise<
     last_sign_in_at: null,
     previous_sign_in_at: null,
     fallback_phone_e164: null,
+    time_zone: null,
   };
   return { ok: true, user };
 }

@@ -27,6 +27,8 @@ export interface UsersTable {
   previous_sign_in_at: EpochMs | null;
   /** Where a lost-device reset code goes; verified by SMS before it is saved. */
   fallback_phone_e164: string | null;
+  /** The IANA time zone chosen on "Profile" ("Europe/Berlin"); null: the browser's (src/views/time.ts). */
+  time_zone: string | null;
 }
 
 export interface SessionsTable {

@@ -1,10 +1,12 @@
 import type { FastifyRequest } from "fastify";
 import { type ChallengeTarget, type IssueResult, issueSmsChallenge } from "../auth/sms-challenge.ts";
-import { formatUtc } from "../views/time.ts";
+import { html, type PageText } from "../views/html.ts";
+import { timeTag } from "../views/time.ts";
+import { timeZoneOf } from "./render.ts";
 import type { AppDeps } from "../deps.ts";
 import { MESSAGES, resendCooldownMessage } from "../views/code-messages.ts";
 
-export type SendOutcome = { ok: true } | { ok: false; message: string; status: number; cooldown: boolean };
+export type SendOutcome = { ok: true } | { ok: false; message: PageText; status: number; cooldown: boolean };
 
 /** Sends a code and turns the outcome into what the page says; provider failures are logged without the code. */
 export async function sendSmsCode(request: FastifyRequest, deps: AppDeps, target: Omit<ChallengeTarget, "ip">): Promise<SendOutcome> {
@@ -16,7 +18,7 @@ export async function sendSmsCode(request: FastifyRequest, deps: AppDeps, target
     case "cooldown":
       return { ok: false, message: resendCooldownMessage(result.retryAfterMs), status: 429, cooldown: true };
     case "rate_limited":
-      return { ok: false, message: `${MESSAGES.smsRateLimited} Try again after ${formatUtc(deps.clock.nowMs() + result.retryAfterMs)}.`, status: 429, cooldown: false };
+      return { ok: false, message: html`${MESSAGES.smsRateLimited} Try again after ${timeTag(deps.clock.nowMs() + result.retryAfterMs, timeZoneOf(request))}.`, status: 429, cooldown: false };
     case "country_not_allowed":
       return { ok: false, message: MESSAGES.smsCountryNotAllowed, status: 400, cooldown: false };
     case "send_failed": {

@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import type { AuditEventType } from "../auth/audit.ts";
 import { IDENTITY_CHECKS, isIdentityCheck } from "../auth/support-reset.ts";
 import { describeDevice } from "../views/device.ts";
+import { formatTime } from "../views/time.ts";
 
 const WHAT_HAPPENED: Partial<Record<AuditEventType, string>> = {
   "two_factor.setup": "Two-factor sign-in was set up on your account.",
@@ -31,6 +32,8 @@ export interface SecurityNotice {
   ip: string | null;
   userAgent: string | null;
   displayName: string;
+  /** The zone the user chose on "Profile"; null or absent: UTC (an e-mail cannot ask the reader's device). */
+  timeZone?: string | null;
   portalName: string;
   supportContact: string;
   publicUrl: string;
@@ -55,7 +58,7 @@ function supportResetLines(n: SecurityNotice, when: string): string[] {
 /** The e-mail for a security event: what changed, when, from where, and what to do if it was not them. */
 export function composeSecurityNotice(n: SecurityNotice): { subject: string; text: string } {
   const what = WHAT_HAPPENED[n.type] ?? "A security setting on your account was changed.";
-  const when = `${new Date(n.atMs).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const when = formatTime(n.atMs, n.timeZone ?? null);
   // Whoever caused the event wrote the headers: the device is named from a fixed list (as on the
   // Sessions page) and only a well-formed IP address is printed, so a notice never carries their text.
   const ip = n.ip && isIP(n.ip) ? n.ip : null;

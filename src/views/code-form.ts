@@ -1,7 +1,8 @@
 import { reportPageError } from "./error-summary.ts";
 import { CODE_FIELD_MAX_LENGTH } from "../http/forms/code-input.ts";
 import { csrfInput } from "./form.ts";
-import { html, type SafeHtml } from "./html.ts";
+import { html, type PageText, type SafeHtml } from "./html.ts";
+import { countdownTag } from "./time.ts";
 
 /**
  * The one prompt for a second-factor code, wherever it appears: field "Six-digit code", button "Verify".
@@ -13,7 +14,7 @@ export interface Deadline {
   nowMs: number;
 }
 
-export function codeForm(o: { action: string; csrfToken: string; error?: string | null; deadline?: Deadline | null; hint?: string | null; autofocus?: boolean; extraFields?: SafeHtml | null }): SafeHtml {
+export function codeForm(o: { action: string; csrfToken: string; error?: PageText | null; deadline?: Deadline | null; hint?: string | null; autofocus?: boolean; extraFields?: SafeHtml | null }): SafeHtml {
   if (o.error) reportPageError({ message: o.error, fieldId: "field-code" });
   const described = ["code-hint", o.deadline ? "code-expiry" : null, o.error ? "code-error" : null].filter(Boolean).join(" ");
   return html`<form method="post" action="${o.action}" class="stack code-form" novalidate>
@@ -30,9 +31,8 @@ export function codeForm(o: { action: string; csrfToken: string; error?: string 
 </form>`;
 }
 
-/** The deadline to the second (UTC, which every reader can place), enhanced to a local countdown by app.js. */
+/** The deadline to the second in the reader's zone (src/views/time.ts), enhanced to a countdown by app.js. */
 export function expiryText(deadline: Deadline): SafeHtml {
-  const iso = new Date(deadline.atMs).toISOString();
   const secondsLeft = Math.max(0, Math.round((deadline.atMs - deadline.nowMs) / 1000));
-  return html`Enter it before <time datetime="${iso}" data-countdown-seconds="${secondsLeft}">${iso.slice(11, 19)} UTC</time>.`;
+  return html`Enter it before ${countdownTag(deadline.atMs, secondsLeft)}.`;
 }

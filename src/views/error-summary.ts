@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from "./html.ts";
+import { html, type PageText, type SafeHtml } from "./html.ts";
 
 /**
  * The error summary (GOV.UK Design System pattern): every error a page shows is listed at the top of
@@ -7,7 +7,7 @@ import { html, type SafeHtml } from "./html.ts";
  * summary above the heading and starts the title with "Error:" (WCAG 2.2 SC 3.3.1, 2.4.2).
  */
 export interface PageError {
-  message: string;
+  message: PageText;
   /** The id of the field to fix, or null for an error about the whole form. */
   fieldId: string | null;
 }
@@ -29,7 +29,7 @@ export function collectPageErrors<T>(render: () => T): { rendered: T; errors: Pa
 /** Reports an error to the summary; false when nothing is collecting (a view rendered on its own). */
 export function reportPageError(error: PageError): boolean {
   if (!collecting) return false;
-  if (!collecting.some((known) => known.message === error.message && known.fieldId === error.fieldId)) collecting.push(error);
+  if (!collecting.some((known) => String(known.message) === String(error.message) && known.fieldId === error.fieldId)) collecting.push(error);
   return true;
 }
 

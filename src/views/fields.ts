@@ -8,6 +8,12 @@ export interface Option {
   label: string;
 }
 
+/** Options under a heading of their own (`<optgroup>`). */
+export interface OptionGroup {
+  label: string;
+  options: readonly Option[];
+}
+
 interface Common {
   name: string;
   /** Tells `id`s apart when one page has two forms with a field of the same name. */
@@ -44,13 +50,18 @@ export function radioGroup(o: Common & { options: readonly Option[]; value?: str
 </fieldset>`;
 }
 
-export function selectField(o: Common & { options: readonly Option[]; value?: string | null }): SafeHtml {
+function optionTags(options: readonly Option[], value: string | null | undefined): SafeHtml[] {
+  return options.map((option) => html`<option value="${option.value}"${option.value === value ? html` selected` : null}>${option.label}</option>`);
+}
+
+/** `required: false` when the first option (value "") is a real choice, such as "automatic". */
+export function selectField(o: Common & { options: readonly (Option | OptionGroup)[]; value?: string | null; required?: boolean }): SafeHtml {
   const { id, describedBy } = ids(o);
   return html`<div class="field${o.error ? " field-invalid" : ""}">
   <label for="${id}">${o.label}</label>
   ${notes(id, o)}
-  <select id="${id}" name="${o.name}"${describedBy ? html` aria-describedby="${describedBy}"` : null}${o.error ? html` aria-invalid="true"` : null} required>
-    ${o.options.map((option) => html`<option value="${option.value}"${option.value === o.value ? html` selected` : null}>${option.label}</option>`)}
+  <select id="${id}" name="${o.name}"${describedBy ? html` aria-describedby="${describedBy}"` : null}${o.error ? html` aria-invalid="true"` : null}${o.required === false ? null : html` required`}>
+    ${o.options.map((option) => ("options" in option ? html`<optgroup label="${option.label}">${optionTags(option.options, o.value)}</optgroup>` : optionTags([option], o.value)))}
   </select>
 </div>`;
 }

@@ -1,5 +1,5 @@
 import { reportPageError } from "./error-summary.ts";
-import { html, type SafeHtml } from "./html.ts";
+import { html, type PageText, type SafeHtml } from "./html.ts";
 
 export interface FieldOptions {
   name: string;
@@ -33,7 +33,7 @@ export function csrfInput(token: string): SafeHtml {
 }
 
 /** A form-level error: listed in the page's error summary, or shown here when no page is collecting them. */
-export function formError(message: string | null | undefined): SafeHtml | null {
+export function formError(message: PageText | null | undefined): SafeHtml | null {
   if (!message || reportPageError({ message, fieldId: null })) return null;
   return html`<div class="notice notice-error" role="alert">${message}</div>`;
 }

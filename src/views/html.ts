@@ -8,6 +8,9 @@ export class SafeHtml {
   }
 }
 
+/** A sentence a page shows: text (escaped where it is put) or markup made with `html` (e.g. with a `<time>` in it). */
+export type PageText = string | SafeHtml;
+
 type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
 
 function render(value: Interpolation): string {

@@ -1,12 +1,12 @@
 import { MESSAGES, resendCooldownMessage } from "./code-messages.ts";
 import { codeForm, type Deadline } from "./code-form.ts";
 import { csrfInput, field, formError } from "./form.ts";
-import { html, type SafeHtml } from "./html.ts";
+import { html, type SafeHtml, type PageText } from "./html.ts";
 import { PHONE_FIELD_MAX_LENGTH } from "../auth/phone.ts";
 import { maskedPhone } from "./masked-phone.ts";
 
 /** `now`: what is active and what happens on success, when a method is being replaced. */
-export function smsPhoneBody(o: { csrfToken: string; phone?: string; error?: string | null; formError?: string | null; now?: string | null }): SafeHtml {
+export function smsPhoneBody(o: { csrfToken: string; phone?: string; error?: string | null; formError?: PageText | null; now?: string | null }): SafeHtml {
   return html`<h1>Set up SMS codes</h1>
 ${formError(o.formError)}
 ${o.now ? html`<p class="notice">${o.now}</p>` : null}
@@ -29,9 +29,9 @@ export function smsCodeBody(o: {
   deadline: Deadline | null;
   resendAvailableAtMs: number | null;
   nowMs: number;
-  error?: string | null;
+  error?: PageText | null;
   /** A refused resend's cool-down: while it runs the hint under "Resend code" says it, so it is said once. */
-  notice?: string | null;
+  notice?: PageText | null;
   extra?: SafeHtml | null;
   autofocus?: boolean;
   /** More fields inside the code form (the "Remember this browser" checkbox). */

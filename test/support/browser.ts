@@ -43,8 +43,8 @@ export function useBrowser(): () => Browser {
 }
 
 export interface Pages {
-  /** A page in a fresh browser context on the test server; `clockMs` fixes the browser's clock there. */
-  open(options?: { javaScriptEnabled?: boolean; clockMs?: number }): Promise<Page>;
+  /** A page in a fresh browser context on the test server; `clockMs` fixes the browser's clock there, `timezoneId` its time zone. */
+  open(options?: { javaScriptEnabled?: boolean; clockMs?: number; timezoneId?: string }): Promise<Page>;
   /** Moves the clock of every open page (the pages' countdowns read it) to the server's fake time. */
   setClock(ms: number): Promise<void>;
 }
@@ -63,7 +63,7 @@ export function usePages(browser: () => Browser, baseUrl: () => string): Pages {
   });
   return {
     async open(options = {}) {
-      const context = await browser().newContext({ baseURL: baseUrl(), javaScriptEnabled: options.javaScriptEnabled ?? true });
+      const context = await browser().newContext({ baseURL: baseUrl(), javaScriptEnabled: options.javaScriptEnabled ?? true, timezoneId: options.timezoneId });
       // Below vitest's 30 s test timeout, so a missing element fails with Playwright's own message.
       context.setDefaultTimeout(10_000);
       if (options.clockMs !== undefined) await context.clock.setFixedTime(options.clockMs);

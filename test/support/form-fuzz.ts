@@ -19,7 +19,7 @@ export const FORM_FIELDS: Readonly<Record<string, readonly string[]>> = {
   "/invite/:token": ["password", "confirm"],
   "/reset-password/:token/password": ["password", "confirm"],
   "/account/password": ["current", "password", "confirm"],
-  "/account/profile": ["name"],
+  "/account/profile": ["name", "time_zone"],
   "/admin/users": ["email", "name", "role"],
   "/admin/users/:id/role": ["role"],
   "/admin/users/:id/email": ["email"],

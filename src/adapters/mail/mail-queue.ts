@@ -20,6 +20,8 @@ export interface NoticeFacts {
   ip: string | null;
   userAgent: string | null;
   displayName: string;
+  /** The zone the user chose on "Profile" for the notice's time; null or absent: UTC. */
+  timeZone?: string | null;
   /** Who made the change, when it was someone else (a support agent): their display name. */
   actorName?: string | null;
   /** The audit event's non-secret detail (e.g. how a support agent checked identity). */
@@ -65,12 +67,12 @@ export function createMailQueue(o: MailQueueOptions): MailQueue {
       .selectFrom("audit_events")
       .innerJoin("users", "users.id", "audit_events.subject_user_id")
       .leftJoin("users as actors", (join) => join.onRef("actors.id", "=", "audit_events.actor_user_id").onRef("actors.id", "!=", "audit_events.subject_user_id"))
-      .select(["audit_events.type", "audit_events.at", "audit_events.ip", "audit_events.user_agent", "audit_events.detail", "users.email", "users.display_name", "actors.display_name as actor_name"])
+      .select(["audit_events.type", "audit_events.at", "audit_events.ip", "audit_events.user_agent", "audit_events.detail", "users.email", "users.display_name", "users.time_zone", "actors.display_name as actor_name"])
       .where("audit_events.id", "=", mail.audit_event_id)
       .executeTakeFirst();
     if (!row) return null;
     const detail = row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null;
-    const notice = o.composeNotice({ type: row.type, atMs: row.at, ip: row.ip, userAgent: row.user_agent, displayName: row.display_name, actorName: row.actor_name, detail });
+    const notice = o.composeNotice({ type: row.type, atMs: row.at, ip: row.ip, userAgent: row.user_agent, displayName: row.display_name, timeZone: row.time_zone, actorName: row.actor_name, detail });
     return { to: row.email, ...notice };
   }
 

@@ -1,14 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { changeDisplayName, changePassword, checkCurrentPassword } from "./account.service.ts";
+import { changePassword, checkCurrentPassword } from "./account.service.ts";
 import { ACCOUNT_MESSAGES } from "./account.messages.ts";
 import { hashPassword } from "../../auth/password.ts";
 import { sha256Hex } from "../../crypto/hash.ts";
 import { postWithStepUp, stepUpFirst } from "../../http/guards/pending-action.ts";
-import { takeFlash } from "../../auth/session.ts";
 import { setFlash } from "../../auth/step-up.ts";
-import { parseDisplayName, DISPLAY_NAME_MAX_LENGTH } from "../../auth/user.ts";
 import { newPasswordBody, type NewPasswordErrors } from "../password-reset/password-reset.view.ts";
-import { profileBody } from "./profile.view.ts";
 import type { AppDeps } from "../../deps.ts";
 import { formSchema, parseForm, text, FIELD_MAX_LENGTH } from "../../http/forms/form.ts";
 import { checkReplacementPassword } from "../../http/forms/password-choice.ts";
@@ -19,11 +16,10 @@ import { proven } from "../../http/guards/access.ts";
 import { ACCOUNT_MESSAGES as M } from "./account.messages.ts";
 
 const passwordForm = formSchema({ current: text(FIELD_MAX_LENGTH, "Current password"), password: text(FIELD_MAX_LENGTH, "New password"), confirm: text(FIELD_MAX_LENGTH, "Confirm new password") });
-const profileForm = formSchema({ name: text(DISPLAY_NAME_MAX_LENGTH, "Display name") });
 /** A change kept through a step-up: the new hash, and the SHA-256 of the hash it replaces. */
 const keptChange = formSchema({ new_hash: text().regex(/^\$argon2id\$/), based_on: text().regex(/^[0-9a-f]{64}$/) });
 
-/** Signed-in self-service: change the password (with a fresh second factor) and the display name. */
+/** Signed-in self-service: change the password (with a fresh second factor). "Profile" is profile.routes.ts. */
 export function accountRoutes(deps: AppDeps) {
   const { config, database } = deps;
   const db = database.db;
@@ -34,17 +30,6 @@ export function accountRoutes(deps: AppDeps) {
       code,
       body: (csrfToken) => newPasswordBody({ csrfToken, action: "/account/password", heading: M.passwordTitle, askCurrent: true, errors, submitLabel: M.passwordSubmit }),
     });
-
-  const profilePage = async (request: FastifyRequest, reply: FastifyReply, o: { name?: string; error?: string | null; formError?: string | null }, code = 200) => {
-    const { user, session } = proven(request, "full");
-    const flash = code === 200 ? await takeFlash(db, session) : null;
-    return sendPage(request, reply, config, {
-      title: M.profileTitle,
-      code,
-      status: flash,
-      body: (csrfToken) => profileBody({ csrfToken, email: user.email, displayName: o.name ?? user.display_name, adminPage: user.role === "admin" ? `/admin/users/${user.id}` : null, error: o.error, formError: o.formError }),
-    });
-  };
 
   async function finish(request: FastifyRequest, reply: FastifyReply, passwordHash: string) {
     const { user, session } = proven(request, "full");
@@ -80,18 +65,5 @@ export function accountRoutes(deps: AppDeps) {
       if (await stepUpFirst(deps, request, reply, { action: "account.password", fields, to: { then: "password" } })) return reply;
       return finish(request, reply, newHash);
     } });
-
-    app.get("/account/profile", async (request, reply) => profilePage(request, reply, {}));
-
-    app.post("/account/profile", async (request, reply) => {
-      const parsed = parseForm(profileForm, request.body);
-      if (!parsed.ok) return profilePage(request, reply, { formError: parsed.message }, 400);
-      const name = parseDisplayName(parsed.data.name);
-      if (!name) return profilePage(request, reply, { name: parsed.data.name, error: M.nameInvalid }, 400);
-      const { user, session } = proven(request, "full");
-      if (name !== user.display_name) await changeDisplayName(db, deps, { userId: user.id, displayName: name, meta: requestMeta(request) });
-      await setFlash(db, session.id, M.profileSaved);
-      return reply.redirect("/account/profile", 303);
-    });
   };
 }

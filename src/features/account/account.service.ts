@@ -23,10 +23,20 @@ export async function changePassword(db: Kysely<DB>, deps: Deps, input: { userId
   });
 }
 
-export async function changeDisplayName(db: Kysely<DB>, deps: Deps, input: { userId: string; displayName: string; meta: SessionMeta }): Promise<void> {
+/**
+ * The Profile form: the display name (audited: support agents and apps see it) and the time zone (null:
+ * the browser's; undefined: left as it is), in one transaction; nothing is written when nothing changed.
+ */
+export async function saveProfile(db: Kysely<DB>, deps: Deps, input: { user: User; displayName: string; timeZone: string | null | undefined; meta: SessionMeta }): Promise<void> {
+  const { user, meta } = input;
+  const nameChanged = input.displayName !== user.display_name;
+  const zoneChanged = input.timeZone !== undefined && input.timeZone !== user.time_zone;
+  if (!nameChanged && !zoneChanged) return;
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("users").set({ display_name: input.displayName }).where("id", "=", input.userId).execute();
-    await recordAuditEvent(trx, deps, { type: "profile.name_changed", actorUserId: input.userId, subjectUserId: input.userId, ip: input.meta.ip, userAgent: input.meta.userAgent });
+    const name = nameChanged ? { display_name: input.displayName } : {};
+    const zone = zoneChanged ? { time_zone: input.timeZone ?? null } : {};
+    await trx.updateTable("users").set({ ...name, ...zone }).where("id", "=", user.id).execute();
+    if (nameChanged) await recordAuditEvent(trx, deps, { type: "profile.name_changed", actorUserId: user.id, subjectUserId: user.id, ip: meta.ip, userAgent: meta.userAgent });
   });
 }
 

@@ -19,6 +19,7 @@ import { requireFreshSecondFactor } from "../../http/guards/step-up.guard.ts";
 import { proven } from "../../http/guards/access.ts";
 import { postWithStepUp, stepUpFirst } from "../../http/guards/pending-action.ts";
 import { FALLBACK_PHONE_MESSAGES } from "./fallback-phone.messages.ts";
+import type { PageText } from "../../views/html.ts";
 
 const phoneForm = formSchema({ phone: text(PHONE_FIELD_MAX_LENGTH, "Fallback phone number") });
 
@@ -27,14 +28,14 @@ export function fallbackRoutes(deps: AppDeps) {
   const { config, database, clock } = deps;
   const db = database.db;
 
-  const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: string | null }, code = 200) =>
+  const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: PageText | null }, code = 200) =>
     sendPage(request, reply, config, {
       title: FALLBACK_PHONE_MESSAGES.fallbackTitle,
       code,
       body: (csrfToken) => fallbackPhoneBody({ csrfToken, changing: proven(request, "full").user.fallback_phone_e164 !== null, ...o }),
     });
 
-  const codePage = (request: FastifyRequest, reply: FastifyReply, challenge: SmsChallenge, error: string | null, code = 200, notice: string | null = null) =>
+  const codePage = (request: FastifyRequest, reply: FastifyReply, challenge: SmsChallenge, error: PageText | null, code = 200, notice: PageText | null = null) =>
     sendPage(request, reply, config, {
       title: FALLBACK_PHONE_MESSAGES.fallbackVerifyTitle,
       code,

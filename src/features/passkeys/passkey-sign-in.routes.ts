@@ -13,11 +13,12 @@ import { rememberCheckbox } from "../remembered-browsers/remember.view.ts";
 import { PASSKEY_MESSAGES } from "./passkeys.messages.ts";
 import { authenticationOptions, checkPasskey, relyingParty } from "./passkeys.service.ts";
 import { passkeyForm, passkeyVerifyBody } from "./passkeys.view.ts";
+import type { PageText } from "../../views/html.ts";
 
 const answerForm = formSchema({ response: text(12_000), remember: checkbox() });
 
 /** "Two-Factor Verification" for a passkey user: a fresh challenge, "Use passkey", then `after` (other ways, reset). */
-export async function sendPasskeyVerifyPage(request: FastifyRequest, reply: FastifyReply, deps: AppDeps, state: { error?: string | null; code?: number; after: (csrfToken: string) => SafeHtml }): Promise<FastifyReply> {
+export async function sendPasskeyVerifyPage(request: FastifyRequest, reply: FastifyReply, deps: AppDeps, state: { error?: PageText | null; code?: number; after: (csrfToken: string) => SafeHtml }): Promise<FastifyReply> {
   const { user, session } = proven(request, "pending");
   const options = await authenticationOptions(deps.database.db, deps, relyingParty(deps.config), { userId: user.id, sessionId: session.id });
   const remember = rememberCheckbox(deps.config.rememberBrowserDays);

@@ -1,8 +1,8 @@
 import type { WebauthnCredential } from "../../db/schema.ts";
 import { describeDevice } from "../../views/device.ts";
 import { csrfInput, field } from "../../views/form.ts";
-import { html, type SafeHtml } from "../../views/html.ts";
-import { formatUtc } from "../../views/time.ts";
+import { html, type SafeHtml, type PageText } from "../../views/html.ts";
+import { timeTag } from "../../views/time.ts";
 import { PASSKEY_MESSAGES as M } from "./passkeys.messages.ts";
 
 export interface PasskeyFormView {
@@ -14,7 +14,7 @@ export interface PasskeyFormView {
   button: string;
   /** Fields before the button (the name of a new passkey, "Remember this browser"). */
   fields?: SafeHtml | null;
-  error?: string | null;
+  error?: PageText | null;
   needsJavaScript?: string;
 }
 
@@ -53,7 +53,7 @@ ${o.form}
 }
 
 function time(ms: number | null): SafeHtml | string {
-  return ms === null ? "Never" : html`<time datetime="${new Date(ms).toISOString()}">${formatUtc(ms)}</time>`;
+  return ms === null ? "Never" : timeTag(ms);
 }
 
 /** The enabled method's "Manage": the passkeys by name with "Remove", and "Add a passkey". */

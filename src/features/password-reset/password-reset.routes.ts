@@ -21,6 +21,7 @@ import { clearSessionCookie, setSessionCookie } from "../../http/cookies.ts";
 import { sendSmsCode } from "../../http/sms-send.ts";
 import { proven } from "../../http/guards/access.ts";
 import { PASSWORD_RESET_MESSAGES as M } from "./password-reset.messages.ts";
+import type { PageText } from "../../views/html.ts";
 
 const TITLE = M.resetTitle;
 const passwordForm = formSchema({ password: text(FIELD_MAX_LENGTH, "New password"), confirm: text(FIELD_MAX_LENGTH, "Confirm new password") });
@@ -53,7 +54,7 @@ export function passwordResetRoutes(deps: AppDeps) {
 
   const boundToMe = (request: FastifyRequest, link: OneTimeLink) => request.auth?.session.stage === "recovery" && link.session_id === request.auth.session.id;
 
-  async function factorPage(request: FastifyRequest<Params>, reply: FastifyReply, link: OneTimeLink, factor: SecondFactor, error: string | null, code = 200, notice: string | null = null) {
+  async function factorPage(request: FastifyRequest<Params>, reply: FastifyReply, link: OneTimeLink, factor: SecondFactor, error: PageText | null, code = 200, notice: PageText | null = null) {
     const action = `${base(request)}/verify`;
     if (factor.kind === "totp") return sendPage(request, reply, config, { title: TITLE, code, body: (csrfToken) => resetFactorCodeBody({ csrfToken, action, method: "totp", error }) });
     // Passkeys on this link are not built yet (issue 18 left it): say so instead of asking for a code.

@@ -1,7 +1,7 @@
 import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 import { codeForm, type Deadline } from "../../views/code-form.ts";
 import { csrfInput, field, formError } from "../../views/form.ts";
-import { html, type SafeHtml } from "../../views/html.ts";
+import { html, type SafeHtml, type PageText } from "../../views/html.ts";
 import { maskedPhone } from "../../views/masked-phone.ts";
 
 export function forgotPasswordBody(o: { csrfToken: string; email?: string; error?: string | null }): SafeHtml {
@@ -26,7 +26,7 @@ export function forgotPasswordSentBody(): SafeHtml {
 const HEADING = "Reset your password";
 
 /** Step 1 with the authenticator app (or an SMS code already sent): the second factor comes first. */
-export function resetFactorCodeBody(o: { csrfToken: string; action: string; method: "totp" | "sms"; maskedPhone?: string; deadline?: Deadline | null; resendAction?: string; error?: string | null; notice?: string | null }): SafeHtml {
+export function resetFactorCodeBody(o: { csrfToken: string; action: string; method: "totp" | "sms"; maskedPhone?: string; deadline?: Deadline | null; resendAction?: string; error?: PageText | null; notice?: PageText | null }): SafeHtml {
   return html`<h1>${HEADING}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : null}
 <p>First, confirm it's you: ${o.method === "totp" ? "enter the code your authenticator app shows." : html`enter the code we sent to ${o.maskedPhone ?? ""}.`}</p>
@@ -35,7 +35,7 @@ ${o.resendAction ? html`<form method="post" action="${o.resendAction}" class="re
 <p>Lost your device? A password reset cannot replace your second factor: <a href="/login">sign in</a> and use "Reset Two-Factor", or contact support.</p>`;
 }
 
-export function resetFactorSendBody(o: { csrfToken: string; action: string; maskedPhone: string; error?: string | null }): SafeHtml {
+export function resetFactorSendBody(o: { csrfToken: string; action: string; maskedPhone: string; error?: PageText | null }): SafeHtml {
   return html`<h1>${HEADING}</h1>
 ${formError(o.error)}
 <p>First, confirm it's you with a code we text to ${maskedPhone(o.maskedPhone)}.</p>

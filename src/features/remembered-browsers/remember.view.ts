@@ -1,7 +1,7 @@
 import { describeDevice } from "../../views/device.ts";
 import { csrfInput } from "../../views/form.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
-import { formatUtc } from "../../views/time.ts";
+import { timeTag } from "../../views/time.ts";
 import type { RememberedBrowserView } from "../../auth/remembered-browsers.ts";
 import { REMEMBERED_BROWSER_MESSAGES as M } from "./remembered-browsers.messages.ts";
 
@@ -13,10 +13,6 @@ export function rememberCheckbox(days: number): SafeHtml | null {
   <label for="field-remember">${M.rememberLabel(days)}</label>
   <p class="hint" id="field-remember-hint">${M.rememberHint}</p>
 </div>`;
-}
-
-function time(ms: number): SafeHtml {
-  return html`<time datetime="${new Date(ms).toISOString()}">${formatUtc(ms)}</time>`;
 }
 
 /** "Remembered browsers" on the Sessions page, each with "Forget". */
@@ -34,9 +30,9 @@ ${
   ${o.browsers.map(
     (b) => html`<tr>
     <td id="browser-${b.id}">${describeDevice(b.userAgent)}${b.ip ? html`<br><span class="hint">${b.ip}</span>` : null}</td>
-    <td>${time(b.createdAtMs)}</td>
-    <td>${time(b.lastUsedAtMs)}</td>
-    <td>${time(b.expiresAtMs)}</td>
+    <td>${timeTag(b.createdAtMs)}</td>
+    <td>${timeTag(b.lastUsedAtMs)}</td>
+    <td>${timeTag(b.expiresAtMs)}</td>
     <td><form method="post" action="/account/remembered-browsers/${b.id}/forget" class="inline-form">${csrfInput(o.csrfToken)}<button type="submit" class="button-secondary" aria-describedby="browser-${b.id}">Forget</button></form></td>
   </tr>`,
   )}

@@ -1,7 +1,7 @@
 import { type Deadline, expiryText } from "../../views/code-form.ts";
 import { CODE_FIELD_MAX_LENGTH } from "../../http/forms/code-input.ts";
 import { csrfInput } from "../../views/form.ts";
-import { html, type SafeHtml } from "../../views/html.ts";
+import { html, type SafeHtml, type PageText } from "../../views/html.ts";
 import { maskedPhone } from "../../views/masked-phone.ts";
 
 export interface ResetDialogView {
@@ -12,8 +12,8 @@ export interface ResetDialogView {
   supportContact: string;
   /** A reset code was sent to this session and is still live. */
   codeDeadline: Deadline | null;
-  error?: string | null;
-  notice?: string | null;
+  error?: PageText | null;
+  notice?: PageText | null;
 }
 
 /**

@@ -15,6 +15,7 @@ import { sendSmsCode } from "../../http/sms-send.ts";
 import { sendVerifyPage } from "./verify-page.ts";
 import { proven } from "../../http/guards/access.ts";
 import { SECOND_FACTOR_MESSAGES } from "./second-factor.messages.ts";
+import type { PageText } from "../../views/html.ts";
 
 const resetForm = formSchema({ reset_code: text(CODE_FIELD_MAX_LENGTH, "The reset code") });
 
@@ -26,7 +27,7 @@ export function resetRoutes(deps: AppDeps) {
   const { database, clock } = deps;
   const db = database.db;
 
-  async function dialog(request: FastifyRequest, reply: FastifyReply, reset: { error?: string | null; notice?: string | null }, code = 200) {
+  async function dialog(request: FastifyRequest, reply: FastifyReply, reset: { error?: PageText | null; notice?: PageText | null }, code = 200) {
     const factor = await findActiveFactor(db, proven(request, "pending").user.id);
     if (!factor) return reply.redirect("/two-factor/setup", 303);
     return sendVerifyPage(request, reply, deps, { factor, code, reset: { open: true, ...reset } });

@@ -11,7 +11,7 @@ import { sendPage } from "../../http/render.ts";
 import { proven } from "../../http/guards/access.ts";
 import { SECOND_FACTOR_MESSAGES } from "./second-factor.messages.ts";
 import { countRecoveryCodes } from "../../auth/recovery-codes.ts";
-import { html } from "../../views/html.ts";
+import { html, type PageText } from "../../views/html.ts";
 import { otherWaysSection } from "./verify.view.ts";
 import { rememberCheckbox } from "../remembered-browsers/remember.view.ts";
 import { sendPasskeyVerifyPage } from "../passkeys/passkey-sign-in.routes.ts";
@@ -20,11 +20,11 @@ const VERIFY_TITLE = SECOND_FACTOR_MESSAGES.verifyTitle;
 
 export interface VerifyPageState {
   factor: SecondFactor;
-  error?: string | null;
-  notice?: string | null;
+  error?: PageText | null;
+  notice?: PageText | null;
   code?: number;
   /** The reset dialog rendered open, with its own message. */
-  reset?: { open: boolean; error?: string | null; notice?: string | null };
+  reset?: { open: boolean; error?: PageText | null; notice?: PageText | null };
 }
 
 /** "Two-Factor Verification" for the request's pending session, with the reset dialog. */

@@ -15,6 +15,7 @@ import { sendSmsCode } from "../../http/sms-send.ts";
 import { sendVerifyPage } from "./verify-page.ts";
 import { proven } from "../../http/guards/access.ts";
 import { SECOND_FACTOR_MESSAGES } from "./second-factor.messages.ts";
+import type { PageText } from "../../views/html.ts";
 
 const TITLE = SECOND_FACTOR_MESSAGES.verifyTitle;
 
@@ -23,7 +24,7 @@ export function verifyRoutes(deps: AppDeps) {
   const { config, database } = deps;
   const db = database.db;
 
-  const page = (request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200, notice: string | null = null) =>
+  const page = (request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: PageText | null, code = 200, notice: PageText | null = null) =>
     sendVerifyPage(request, reply, deps, { factor, error, notice, code });
 
   const tooMany = (request: FastifyRequest, reply: FastifyReply) =>

@@ -1,9 +1,9 @@
 import { codeForm } from "../../views/code-form.ts";
 import { csrfInput, formError } from "../../views/form.ts";
-import { html, type SafeHtml } from "../../views/html.ts";
+import { html, type SafeHtml, type PageText } from "../../views/html.ts";
 
 /** Every later sign-in with an authenticator app. */
-export function verifyAppBody(o: { csrfToken: string; error?: string | null; reset: SafeHtml; dialogOpen: boolean; remember?: SafeHtml | null }): SafeHtml {
+export function verifyAppBody(o: { csrfToken: string; error?: PageText | null; reset: SafeHtml; dialogOpen: boolean; remember?: SafeHtml | null }): SafeHtml {
   return html`<h1>Two-Factor Verification</h1>
 <p>Open your authenticator app and enter the code it shows for this portal.</p>
 ${codeForm({ action: "/two-factor/verify", csrfToken: o.csrfToken, error: o.error, autofocus: !o.dialogOpen, extraFields: o.remember ?? null })}

@@ -15,6 +15,7 @@ import { finishSetup, requireSetupAllowed, restartSetup } from "./setup-flow.ts"
 import { proven } from "../../http/guards/access.ts";
 import { postWithStepUp, stepUpFirst } from "../../http/guards/pending-action.ts";
 import { SETUP_MESSAGES } from "./setup.messages.ts";
+import type { PageText } from "../../views/html.ts";
 
 const phoneForm = formSchema({ phone: text(PHONE_FIELD_MAX_LENGTH, "Phone number") });
 
@@ -23,13 +24,13 @@ export function setupSmsRoutes(deps: AppDeps) {
   const { config, database, clock } = deps;
   const db = database.db;
 
-  const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: string | null }, code = 200) => {
+  const phonePage = (request: FastifyRequest, reply: FastifyReply, o: { phone?: string; error?: string | null; formError?: PageText | null }, code = 200) => {
     const active = proven(request, "session").activeMethod;
     const now = active?.kind === "sms" && active.phoneE164 ? SETUP_MESSAGES.replacingPhone(maskPhone(active.phoneE164)) : active?.kind === "totp" ? SETUP_MESSAGES.switchingToSms : null;
     return sendPage(request, reply, config, { title: SETUP_MESSAGES.setupSmsTitle, code, body: (csrfToken) => smsPhoneBody({ csrfToken, ...o, now }) });
   };
 
-  async function codePage(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: string | null, code = 200, notice: string | null = null) {
+  async function codePage(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, error: PageText | null, code = 200, notice: PageText | null = null) {
     const challenge = await findLatestChallenge(db, proven(request, "session").session.id, "setup");
     return sendPage(request, reply, config, {
       title: SETUP_MESSAGES.smsCodeTitle,

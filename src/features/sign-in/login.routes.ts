@@ -6,13 +6,14 @@ import { deleteSession } from "../../auth/session.ts";
 import type { AppDeps } from "../../deps.ts";
 import { clearSessionCookie, readRememberCookie, setSessionCookie, setSignInNotice, takeSignInNotice } from "../../http/cookies.ts";
 import { FIELD_MAX_LENGTH, formSchema, parseForm, text } from "../../http/forms/form.ts";
-import { sendPage } from "../../http/render.ts";
+import { sendPage, timeZoneOf } from "../../http/render.ts";
 import { requestMeta } from "../../http/request-meta.ts";
-import { formatUtc } from "../../views/time.ts";
+import { timeTag } from "../../views/time.ts";
 import { sendSignInCodeOnArrival } from "../second-factor/verify.routes.ts";
 import { loginBody } from "./login.view.ts";
 import { SIGN_IN_MESSAGES as M } from "./sign-in.messages.ts";
 import { completeFromRememberedBrowser, signInWithPassword } from "./sign-in.service.ts";
+import type { PageText } from "../../views/html.ts";
 
 export const SIGN_IN_FAILED = M.failed;
 
@@ -28,7 +29,7 @@ const loginForm = formSchema({ email: text(EMAIL_MAX_LENGTH, "Email"), password:
 
 export function loginRoutes(deps: AppDeps) {
   const { config, database, clock, random } = deps;
-  const refuse = (request: FastifyRequest, reply: FastifyReply, code: number, error: string, o: { email?: string; next?: string | null } = {}) =>
+  const refuse = (request: FastifyRequest, reply: FastifyReply, code: number, error: PageText, o: { email?: string; next?: string | null } = {}) =>
     sendPage(request, reply, config, { title: M.title, code, body: (csrfToken) => loginBody({ csrfToken, email: o.email, next: o.next ?? null, error }) });
 
   return async (app: FastifyInstance) => {
@@ -57,7 +58,7 @@ export function loginRoutes(deps: AppDeps) {
         reply.header("retry-after", String(result.retryAfterS));
         return sendPage(request, reply, config, { title: M.shedTitle, code: 503, body: (csrfToken) => loginBody({ csrfToken, email, next, heading: M.shedTitle, error: M.shed(result.retryAfterS) }) });
       }
-      if (!result.ok && result.reason === "ip_throttled") return refuse(request, reply, 429, M.ipThrottled(formatUtc(result.retryAtMs)), { email, next });
+      if (!result.ok && result.reason === "ip_throttled") return refuse(request, reply, 429, M.ipThrottled(timeTag(result.retryAtMs, timeZoneOf(request))), { email, next });
       if (!result.ok && result.reason === "disabled") return refuse(request, reply, 403, M.disabled(config.supportContact), { email, next });
       if (!result.ok) return refuse(request, reply, 401, SIGN_IN_FAILED, { email, next });
       // Signing in again replaces whatever session this browser had.

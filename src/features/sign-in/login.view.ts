@@ -1,9 +1,9 @@
 import { EMAIL_MAX_LENGTH } from "../../auth/email.ts";
 import { FIELD_MAX_LENGTH } from "../../http/forms/form.ts";
 import { csrfInput, field, formError } from "../../views/form.ts";
-import { html, type SafeHtml } from "../../views/html.ts";
+import { html, type SafeHtml, type PageText } from "../../views/html.ts";
 
-export function loginBody(o: { csrfToken: string; email?: string; error?: string | null; next?: string | null; heading?: string }): SafeHtml {
+export function loginBody(o: { csrfToken: string; email?: string; error?: PageText | null; next?: string | null; heading?: string }): SafeHtml {
   return html`<h1>${o.heading ?? "Sign in"}</h1>
 ${formError(o.error)}
 <form method="post" action="/login" class="stack" novalidate>

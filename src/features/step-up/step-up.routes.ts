@@ -24,6 +24,7 @@ import { parseStepUpQuery, type StepUpDestination, stepUpQueryString, stepUpRetu
 import { proven } from "../../http/guards/access.ts";
 import { STEP_UP_MESSAGES } from "./step-up.messages.ts";
 import { showNewRecoveryCodes } from "../recovery-codes/recovery-codes.routes.ts";
+import type { PageText } from "../../views/html.ts";
 
 const TITLE = STEP_UP_MESSAGES.title;
 
@@ -32,7 +33,7 @@ export function stepUpRoutes(deps: AppDeps) {
   const { config, database, clock } = deps;
   const db = database.db;
 
-  async function page(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, to: StepUpDestination, error: string | null, code = 200) {
+  async function page(request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, to: StepUpDestination, error: PageText | null, code = 200) {
     const action = `/two-factor/step-up?${stepUpQueryString(to)}`;
     // Cancelling leads back where the agent came from: a support action is not "changing how you sign in".
     const purpose = to.then === "admin" || to.then === "apps" ? { purpose: await adminPurpose(proven(request, "full").session.id), cancelHref: stepUpReturnPath(to) } : {};

@@ -1,6 +1,6 @@
 import { codeForm, type Deadline } from "../../views/code-form.ts";
 import { csrfInput, formError } from "../../views/form.ts";
-import { html, type SafeHtml } from "../../views/html.ts";
+import { html, type SafeHtml, type PageText } from "../../views/html.ts";
 
 const HEADING = "Confirm it's you";
 
@@ -23,7 +23,7 @@ function cancel(o: StepUpPurpose): SafeHtml {
 
 /** Step-up with the authenticator app, or with an SMS code already sent. */
 export function stepUpCodeBody(
-  o: { csrfToken: string; action: string; method: "totp" | "sms"; maskedPhone?: string; deadline?: Deadline | null; error?: string | null; resendAction?: string } & StepUpPurpose,
+  o: { csrfToken: string; action: string; method: "totp" | "sms"; maskedPhone?: string; deadline?: Deadline | null; error?: PageText | null; resendAction?: string } & StepUpPurpose,
 ): SafeHtml {
   return html`<h1>${HEADING}</h1>
 <p>${why(o)}</p>
@@ -34,7 +34,7 @@ ${cancel(o)}`;
 }
 
 /** Step-up for an SMS user before a code has been sent: nothing is sent until they ask. */
-export function stepUpSendBody(o: { csrfToken: string; action: string; maskedPhone: string; error?: string | null } & StepUpPurpose): SafeHtml {
+export function stepUpSendBody(o: { csrfToken: string; action: string; maskedPhone: string; error?: PageText | null } & StepUpPurpose): SafeHtml {
   return html`<h1>${HEADING}</h1>
 ${formError(o.error)}
 <p>${why(o)} We will text a code to ${o.maskedPhone}.</p>
