@@ -10,6 +10,7 @@ import * as m0008 from "./0008_audit_events_order_index.ts";
 import * as m0009 from "./0009_apps_and_oidc.ts";
 import * as m0010 from "./0010_more_factors.ts";
 import * as m0011 from "./0011_pending_actions.ts";
+import * as m0012 from "./0012_audit_events_time_index.ts";
 
 /** Every migration, in order. Names are permanent: never rename one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "0009_apps_and_oidc": m0009,
   "0010_more_factors": m0010,
   "0011_pending_actions": m0011,
+  "0012_audit_events_time_index": m0012,
 };
