@@ -1,5 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerApps } from "./commands/apps.ts";
+import { registerAudit } from "./commands/audit.ts";
+import { registerBackup } from "./commands/backup.ts";
 import { nodeEndOfLifeWarning } from "../config/runtime.ts";
 import { registerKeys } from "./commands/keys.ts";
 import { registerMigrate } from "./commands/migrate.ts";
@@ -22,6 +24,8 @@ registerMigrate(program);
 registerUsers(program);
 registerKeys(program);
 registerApps(program);
+registerBackup(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import { ConfigError, type Config } from "../config/config.ts";
 import { loadConfig } from "../config/load.ts";
 import { type Database, openDatabase } from "../db/database.ts";
+import { migrateToLatest } from "../db/migrator.ts";
 import { CliError } from "./io.ts";
 
 export function loadCliConfig(): Config {
@@ -25,6 +26,19 @@ export async function openCliDatabase(config: Config): Promise<Database> {
     throw new CliError(`database: cannot connect to ${describeTarget(config)}`);
   }
   return database;
+}
+
+/** The configuration and its database on an up-to-date schema (unless MIGRATE_ON_START=false), as `npm start` does. */
+export async function openMigratedCli(): Promise<{ config: Config; database: Database }> {
+  const config = loadCliConfig();
+  const database = await openCliDatabase(config);
+  try {
+    if (config.migrateOnStart) await migrateToLatest(database);
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+  return { config, database };
 }
 
 export function describeTarget(config: Config): string {

@@ -1,17 +1,18 @@
 import type { FastifyInstance } from "fastify";
-import type { MailQueue } from "../adapters/mail/mail-queue.ts";
 import type { Database } from "../db/database.ts";
+import type { BackgroundJobs } from "./background-jobs.ts";
 
 /** Below the 10 s a container runtime (docker stop, Kubernetes' default 30 s) waits before SIGKILL. */
 export const SHUTDOWN_GRACE_MS = 8_000;
 
 /**
  * On SIGTERM or SIGINT: stop accepting connections (Fastify answers 503 on kept-alive ones), let the
- * requests in flight finish — cutting their connections after `graceMs` — then let the mail queue finish
- * its current delivery, close the database pool and exit 0 (1 when closing failed). A second signal
- * meanwhile ends the process at once (the default action, as the handlers are registered once).
+ * requests in flight finish — cutting their connections after `graceMs` — then stop the background
+ * jobs (the mail queue finishes its current delivery, a retention purge its current batch), close the
+ * database pool and exit 0 (1 when closing failed). A second signal meanwhile ends the process at once
+ * (the default action, as the handlers are registered once).
  */
-export function shutDownOnSignals(app: FastifyInstance, parts: { mailQueue: MailQueue; database: Database }, graceMs = SHUTDOWN_GRACE_MS): void {
+export function shutDownOnSignals(app: FastifyInstance, parts: { jobs: BackgroundJobs; database: Database }, graceMs = SHUTDOWN_GRACE_MS): void {
   const stop = async (signal: NodeJS.Signals) => {
     app.log.info({ signal }, "shutting down");
     const cutOff = setTimeout(() => {
@@ -21,7 +22,7 @@ export function shutDownOnSignals(app: FastifyInstance, parts: { mailQueue: Mail
     cutOff.unref();
     try {
       await app.close();
-      await parts.mailQueue.stop();
+      await parts.jobs.stop();
       await parts.database.close();
       app.log.info("stopped");
       process.exit(0);

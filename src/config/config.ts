@@ -51,6 +51,8 @@ export interface Config {
   readonly ipv6LimitPrefix: number;
   /** SIGN_IN_MAX_WAIT_MS: a sign-in whose password check would wait longer is refused at once with 503 (PORTAL.md §7). */
   readonly signInMaxWaitMs: number;
+  /** AUDIT_RETENTION_DAYS: audit events older than this are purged daily (PORTAL.md §7); 0 keeps them forever. */
+  readonly auditRetentionDays: number;
 }
 
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "postgres"; url: string };
@@ -185,5 +187,6 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     // At most a year (our figure): a remembered browser proves the second factor again at least yearly.
     rememberBrowserDays: field(env, "REMEMBER_BROWSER_DAYS", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(0, { message: "must be 0 or more" }).max(365, { message: "must be at most 365" }), "30"),
     signInMaxWaitMs: field(env, "SIGN_IN_MAX_WAIT_MS", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number" }).min(100, { message: "must be at least 100" }), "2000"),
+    auditRetentionDays: field(env, "AUDIT_RETENTION_DAYS", z.coerce.number({ message: "must be a number" }).int({ message: "must be a whole number of days" }).min(0, { message: "must be 0 (keep forever) or more" }).max(36_500, { message: "must be at most 36500 (100 years)" }), "400"),
   });
 }

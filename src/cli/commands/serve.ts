@@ -2,10 +2,10 @@ import type { Command } from "commander";
 import { createDeps } from "../../app.ts";
 import { createOneTimeLink, deleteUnusedLinks, FIRST_ADMIN_TTL_MS } from "../../auth/one-time-link.ts";
 import { countUsers } from "../../auth/user.ts";
-import { schedulePruning } from "../../auth/throttle.ts";
 import { migrateToLatest, pendingMigrations } from "../../db/migrator.ts";
 import { buildServer } from "../../server.ts";
 import type { AppDeps } from "../../deps.ts";
+import { startBackgroundJobs } from "../background-jobs.ts";
 import { CliError } from "../io.ts";
 import { describeTarget, loadCliConfig } from "../open.ts";
 import { shutDownOnSignals } from "../shutdown.ts";
@@ -22,11 +22,9 @@ export function registerServe(program: Command): void {
       else await requireMigrated(deps);
       const app = await buildServer(deps);
       await app.listen({ port: config.port, host: config.host });
-      shutDownOnSignals(app, deps);
+      shutDownOnSignals(app, { jobs: startBackgroundJobs(deps, app.log), database: deps.database });
       app.log.info({ database: describeTarget(config), sms: config.sms.provider, mail: config.smtpUrl ? "smtp" : "console" }, "gatehouse started");
       await printFirstAdminLink(deps);
-      deps.mailQueue.start();
-      schedulePruning(deps.database.db, deps.clock, (error) => app.log.error({ reason: error instanceof Error ? error.message : String(error) }, "throttle pruning failed"));
     });
 }
 

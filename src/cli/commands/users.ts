@@ -8,10 +8,10 @@ import { resetTwoFactor } from "../../auth/two-factor-reset.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../auth/password.ts";
 import { type CreateUserError, createUser, findUserByEmail, listUsers, ROLES } from "../../auth/user.ts";
 import { cryptoRandom } from "../../crypto/random.ts";
-import { migrateToLatest } from "../../db/migrator.ts";
 import type { User } from "../../db/schema.ts";
 import { CliError, readStdin } from "../io.ts";
-import { loadCliConfig, openCliDatabase } from "../open.ts";
+import { openMigratedCli } from "../open.ts";
+import { registerUsersImport } from "./users-import.ts";
 
 const CREATE_ERRORS: Record<CreateUserError, string> = {
   invalid_email: "the email address is not valid",
@@ -22,14 +22,6 @@ const CREATE_ERRORS: Record<CreateUserError, string> = {
   too_long: `the password must be at most ${PASSWORD_MAX_LENGTH} characters`,
   too_common: "the password is one of the most commonly used ones; choose another",
 };
-
-/** Every command works on an up-to-date schema, as `npm start` does. */
-async function openMigrated() {
-  const config = loadCliConfig();
-  const database = await openCliDatabase(config);
-  if (config.migrateOnStart) await migrateToLatest(database);
-  return { config, database };
-}
 
 export function registerUsers(program: Command): void {
   const users = program.command("users").description("manage portal users");
@@ -43,7 +35,7 @@ export function registerUsers(program: Command): void {
     .option("--password-stdin", "read the password from standard input")
     .action(async (options: { email: string; name: string; role: string; passwordStdin?: boolean }) => {
       const password = options.passwordStdin ? await readStdin() : null;
-      const { config, database } = await openMigrated();
+      const { config, database } = await openMigratedCli();
       const deps = { clock: systemClock, random: cryptoRandom };
       const fields = { email: options.email, displayName: options.name, role: options.role };
       try {
@@ -75,7 +67,7 @@ export function registerUsers(program: Command): void {
     .action(async (options: { email: string; reason?: string }) => {
       const reason = parseResetReason(options.reason ?? "");
       if (reason === null) throw new CliError(`--reason is required: why the two-factor is reset, ${RESET_REASON_MIN_LENGTH} to ${RESET_REASON_MAX_LENGTH} characters`);
-      const { database } = await openMigrated();
+      const { database } = await openMigratedCli();
       const deps = { clock: systemClock, random: cryptoRandom };
       try {
         const user = await findUserByEmail(database.db, options.email);
@@ -88,11 +80,13 @@ export function registerUsers(program: Command): void {
       }
     });
 
+  registerUsersImport(users);
+
   users
     .command("list")
     .description("list users")
     .action(async () => {
-      const { database } = await openMigrated();
+      const { database } = await openMigratedCli();
       try {
         process.stdout.write(formatUserTable(await listUsers(database.db)));
       } finally {

@@ -11,6 +11,7 @@ import * as m0009 from "./0009_apps_and_oidc.ts";
 import * as m0010 from "./0010_more_factors.ts";
 import * as m0011 from "./0011_pending_actions.ts";
 import * as m0012 from "./0012_user_time_zone.ts";
+import * as m0013 from "./0013_audit_events_time_index.ts";
 
 /** Every migration, in order. Names are permanent: never rename one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0010_more_factors": m0010,
   "0011_pending_actions": m0011,
   "0012_user_time_zone": m0012,
+  "0013_audit_events_time_index": m0013,
 };
