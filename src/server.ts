@@ -21,6 +21,8 @@ import { appsRoutes } from "./features/apps/apps.routes.ts";
 import { adminRoutes } from "./features/support-console/search.routes.ts";
 import { adminResetRoutes } from "./features/support-console/reset.routes.ts";
 import { adminUserRoutes } from "./features/support-console/users.routes.ts";
+import { usersListRoutes } from "./features/support-console/users-list.routes.ts";
+import { invitationActionRoutes } from "./features/support-console/invitations.routes.ts";
 import { accountRoutes } from "./features/account/account.routes.ts";
 import { profileRoutes } from "./features/account/profile.routes.ts";
 import { assetRoutes } from "./http/routes/assets.ts";
@@ -128,6 +130,8 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes(deps));
   await app.register(adminResetRoutes(deps));
   await app.register(adminUserRoutes(deps));
+  await app.register(usersListRoutes(deps));
+  await app.register(invitationActionRoutes(deps));
   await app.register(oidcInteractionRoutes(deps, oidcProvider));
   await app.register(forwardAuthRoutes(deps));
   await app.register(appsRoutes(deps));

@@ -8,6 +8,8 @@ import { newId } from "./ids.ts";
 export type AuditEventType =
   | "user.created"
   | "user.password_set"
+  | "invitation.resent"
+  | "invitation.revoked"
   | "signin.password_succeeded"
   | "signin.password_failed"
   | "signin.refused_disabled"

@@ -46,15 +46,21 @@ export async function createInvitedUser(db: Kysely<DB>, deps: InvitationDeps, in
         userAgent: inviter.kind === "console" ? inviter.meta.userAgent : null,
         detail: { role: user.role, via: inviter.kind },
       });
-      const token = await createOneTimeLink(trx, deps, "invite", user.id, INVITE_TTL_MS);
-      const inviteUrl = new URL(`/invite/${token}`, deps.publicUrl).href;
-      await queueMail(trx, deps, { userId: user.id, to: user.email, ...invitationText({ name: user.display_name, portalName: deps.portalName, inviteUrl }) });
+      const { token, inviteUrl } = await sendInvitationLink(trx, deps, user);
       return { ok: true as const, user, token, inviteUrl };
     });
   } catch (error) {
     if (error instanceof DuplicateEmail) return { ok: false, error: "duplicate_email" };
     throw error;
   }
+}
+
+/** A new invitation link (72 hours, once) and the e-mail carrying it: run it in the caller's transaction. */
+export async function sendInvitationLink(db: Kysely<DB>, deps: InvitationDeps, user: Pick<User, "id" | "email" | "display_name">): Promise<{ token: string; inviteUrl: string }> {
+  const token = await createOneTimeLink(db, deps, "invite", user.id, INVITE_TTL_MS);
+  const inviteUrl = new URL(`/invite/${token}`, deps.publicUrl).href;
+  await queueMail(db, deps, { userId: user.id, to: user.email, ...invitationText({ name: user.display_name, portalName: deps.portalName, inviteUrl }) });
+  return { token, inviteUrl };
 }
 
 export function invitationText(o: { name: string; portalName: string; inviteUrl: string }): { subject: string; body: string } {

@@ -2,6 +2,8 @@
 const LABELS: Record<string, string> = {
   "user.created": "Account created",
   "user.password_set": "Password chosen",
+  "invitation.resent": "Invitation sent again",
+  "invitation.revoked": "Invitation revoked",
   "user.disabled": "Account disabled",
   "user.enabled": "Account enabled",
   "user.role_changed": "Role changed",

@@ -24,6 +24,8 @@ export const FORM_FIELDS: Readonly<Record<string, readonly string[]>> = {
   "/admin/users/:id/role": ["role"],
   "/admin/users/:id/email": ["email"],
   "/admin/users/:id/reset-2fa": ["identity_check", "reason"],
+  "/admin/users/:id/invitation/resend": ["page"],
+  "/admin/users/:id/invitation/revoke": ["page", "confirm"],
   "/two-factor/setup/sms/send": ["phone"],
   "/two-factor/fallback/send": ["phone"],
   "/two-factor/reset": ["reset_code"],

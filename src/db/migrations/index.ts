@@ -12,6 +12,7 @@ import * as m0010 from "./0010_more_factors.ts";
 import * as m0011 from "./0011_pending_actions.ts";
 import * as m0012 from "./0012_user_time_zone.ts";
 import * as m0013 from "./0013_audit_events_time_index.ts";
+import * as m0014 from "./0014_one_time_links_user_index.ts";
 
 /** Every migration, in order. Names are permanent: never rename one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "0011_pending_actions": m0011,
   "0012_user_time_zone": m0012,
   "0013_audit_events_time_index": m0013,
+  "0014_one_time_links_user_index": m0014,
 };

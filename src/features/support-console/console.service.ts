@@ -67,7 +67,8 @@ export async function listSecurityEvents(db: Kysely<DB>, userId: string, limit =
   return rows.map(({ detail, ...row }) => ({ ...row, detail: parseDetail(detail) }));
 }
 
-function parseDetail(detail: string | null): Record<string, unknown> {
+/** An audit event's detail as an object ({} when absent or unreadable). */
+export function parseDetail(detail: string | null): Record<string, unknown> {
   if (detail === null) return {};
   try {
     const value: unknown = JSON.parse(detail);

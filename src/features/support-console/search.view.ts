@@ -23,7 +23,7 @@ export function adminSearchBody(o: AdminSearchView): SafeHtml {
   ${field({ name: "q", label: "Search users", hint: "Email or name, or part of one.", value: o.query, required: false, maxlength: SEARCH_MAX_LENGTH, error: o.error, autofocus: o.results === null })}
   <button type="submit" class="button-primary">Search</button>
 </form>
-${o.isAdmin ? html`<nav aria-label="Console" class="console-nav"><a href="/admin/users/new" class="button-secondary">Create user</a> <a href="/admin/apps" class="button-secondary">Apps</a></nav>` : null}
+<nav aria-label="Console" class="console-nav"><a href="/admin/users" class="button-secondary">Users</a>${o.isAdmin ? html` <a href="/admin/users/new" class="button-secondary">Create user</a> <a href="/admin/apps" class="button-secondary">Apps</a>` : null}</nav>
 ${o.results === null ? null : results(o.query, o.results, o.limit)}
 </div>`;
 }

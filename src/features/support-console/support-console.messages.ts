@@ -13,9 +13,26 @@ export const SUPPORT_CONSOLE_MESSAGES = {
   searchControlCharacters: "Search without control characters.",
   searchOneField: "Search with the one field, Search users.",
 
+  // Users and pending invitations
+  usersTitle: "Users · Support console",
+  invitationsTitle: "Pending invitations · Support console",
+  filterInvalid: (label: string, choices: string) => `${label} must be one of: ${choices}.`,
+  pageInvalid: (max: string) => `The page number must be a whole number from 1 to ${max}.`,
+  cursorInvalid: "That page address is not one this portal made. Start again from the Users page.",
+  oneOfPageAfterBefore: "Ask for a page with one of page, after or before, not several.",
+  queryUnknown: (names: string) => `The Users page has no setting called ${names}. Use the filters on the page.`,
+  invitationResent: (email: string) => `A new invitation was e-mailed to ${email}. The link sent before no longer works.`,
+  invitationResendLimited: (email: string, limit: number, minutes: number) =>
+    `The invitation to ${email} was already sent ${limit} times in the last hour. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+  invitationNotPending: (name: string) => `${name} has no pending invitation: they have chosen a password, or the account is disabled.`,
+  invitationRevoked: (email: string) => `The invitation to ${email} was revoked: its link no longer works and the invited account was removed.`,
+  confirmRevokeHeading: (email: string) => `Revoke the invitation to ${email}?`,
+  confirmRevoke: (email: string) => `The link e-mailed to ${email} stops working at once and the invited account, which has never been used, is removed. You can invite the address again later.`,
+  ownInvitation: "You cannot revoke or resend an invitation to your own account.",
+
   // Administrators only
   adminsOnlyHeading: "Administrators only",
-  adminsOnly: "Only an administrator can create users, disable or enable them, or change their role or email address.",
+  adminsOnly: "Only an administrator can create users, disable or enable them, change their role or email address, or resend or revoke invitations.",
   selfRefusedHeading: "Not allowed on your own account",
   selfRefused: "You cannot change your own role or disable your own account: ask another administrator. This keeps the portal from losing its last administrator.",
 
