@@ -35,7 +35,7 @@ export async function sendAdminUserPage(request: FastifyRequest, reply: FastifyR
         csrfToken,
         // Only what the page shows: never the password hash, even into the view.
         user: toUserSummary(target),
-        method: !factor ? null : factor.kind === "totp" ? { kind: "totp" } : { kind: "sms", maskedPhone: maskPhone(factor.phone_e164!) },
+        method: !factor ? null : factor.kind === "sms" ? { kind: "sms", maskedPhone: maskPhone(factor.phone_e164!) } : { kind: factor.kind },
         maskedFallback: target.fallback_phone_e164 ? maskPhone(target.fallback_phone_e164) : null,
         sessions,
         events,

@@ -10,7 +10,7 @@ import { backToSearch, ROLE_WORDS, statusWords, timeText } from "./console.view.
 
 export interface AdminUserView extends AdminActionsView {
   user: UserSummary;
-  method: { kind: "totp" } | { kind: "sms"; maskedPhone: string } | null;
+  method: { kind: "totp" | "webauthn" } | { kind: "sms"; maskedPhone: string } | null;
   maskedFallback: string | null;
   sessions: LiveSession[];
   events: SecurityEvent[];
@@ -34,7 +34,7 @@ ${backToSearch()}
 <section aria-labelledby="methods-heading" class="card">
   <h2 id="methods-heading">Two-factor sign-in</h2>
   <dl class="facts">
-    <dt>Active method</dt><dd>${o.method === null ? "None (set-up required at next sign-in)" : o.method.kind === "totp" ? "Authenticator app" : `SMS to ${o.method.maskedPhone}`}</dd>
+    <dt>Active method</dt><dd>${methodWords(o.method)}</dd>
     <dt>Fallback phone</dt><dd>${o.maskedFallback ?? "None"}</dd>
   </dl>
 </section>
@@ -42,6 +42,12 @@ ${sessionsSection(o.sessions)}
 ${eventsSection(user.id, o.events)}
 ${adminActions(o)}
 </div>`;
+}
+
+function methodWords(method: AdminUserView["method"]): string {
+  if (method === null) return "None (set-up required at next sign-in)";
+  if (method.kind === "sms") return `SMS to ${method.maskedPhone}`;
+  return method.kind === "totp" ? "Authenticator app" : "Security key or passkey";
 }
 
 function sessionsSection(sessions: LiveSession[]): SafeHtml {
