@@ -78,6 +78,9 @@ describe.each(TEST_DIALECTS)("support console: the Users page (%s)", (dialect) =
     expect(rows["ivy@example.com"]).toMatchObject({ Status: "Invited (no password yet)", "Two-factor": "Not set up" });
     expect(rows["pat@example.com"]).toMatchObject({ Role: "Support agent", "Two-factor": "Passkey" });
     expect((await admin.client.get(`/admin/users/${carolId}`)).body).toContain("<h1>Carol &lt;Client&gt;</h1>");
+    // Every row's link works, a passkey user's included (their page named no method and failed before).
+    for (const row of listedRows(page.body)) expect((await admin.client.get(`/admin/users/${row.id}`)).status, row.Email).toBe(200);
+    expect((await admin.client.get(`/admin/users/${rows["pat@example.com"]!.id}`)).body).toContain("<dt>Active method</dt><dd>Security key or passkey</dd>");
     // The console's front page links here.
     expect((await admin.client.get("/admin")).body).toContain('<a href="/admin/users" class="button-secondary">Users</a>');
   });

@@ -60,7 +60,7 @@ export function listedRows(body: string): ListedRow[] {
   return [...tbody.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map(([, row]) => {
     const cells: Record<string, string> = {};
     for (const [, label, content] of row!.matchAll(/<td data-label="([^"]+)"[^>]*>([\s\S]*?)<\/td>/g)) {
-      cells[label!] = content!.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+      cells[label!] = content!.replaceAll("<wbr>", "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
     }
     return { ...cells, id: /href="\/admin\/users\/([0-9a-f]{32})"/.exec(row!)?.[1] ?? "" };
   });

@@ -6,7 +6,7 @@ import type { PendingInvitation } from "./invitations.service.ts";
 import { pager, rangeText } from "./pager.view.ts";
 import { type PageRequest, type PageSpan, pageParams } from "./user-pages.ts";
 import type { QueryProblem } from "./users-list.query.ts";
-import { usersTabs } from "./users-list.view.ts";
+import { usersTabs, wrappableEmail } from "./users-list.view.ts";
 
 export interface InvitationsPageView {
   csrfToken: string;
@@ -28,7 +28,7 @@ export function invitationsHref(request: PageRequest): string {
 
 /** The "Pending invitations" tab of the Users page. */
 export function invitationsPageBody(o: InvitationsPageView): SafeHtml {
-  return html`<div class="console">
+  return html`<div class="console wide-console">
 <h1>Users</h1>
 ${backToSearch()}
 ${usersTabs("invitations", o.pendingCount)}
@@ -54,7 +54,7 @@ function invitationsTable(o: InvitationsPageView, list: NonNullable<InvitationsP
     ${list.rows.map(
       (invitation) => html`<tr>
       <td data-label="Name"><a href="/admin/users/${invitation.userId}">${invitation.name}</a></td>
-      <td data-label="Email" class="address" id="invitation-${invitation.userId}">${invitation.email}</td>
+      <td data-label="Email" class="address" id="invitation-${invitation.userId}">${wrappableEmail(invitation.email)}</td>
       <td data-label="Role">${ROLE_WORDS[invitation.role]}</td>
       <td data-label="Invited by">${invitation.invitedBy ?? "Not recorded"}</td>
       <td data-label="Sent">${invitation.sentAtMs === null ? "—" : timeTag(invitation.sentAtMs)}</td>

@@ -21,6 +21,13 @@ type UserList = { rows: UserListRow[]; span: PageSpan };
 
 const METHOD_WORDS: Record<SecondFactorKind, string> = { totp: "Authenticator app", sms: "SMS", webauthn: "Passkey" };
 
+/** An address that wraps after its @ and before its dots first, and anywhere only when a part is too long. */
+export function wrappableEmail(email: string): SafeHtml {
+  const [local = "", ...domain] = email.split("@");
+  const parts = domain.join("@").split(/(?=\.)/);
+  return html`${local}@<wbr>${parts.map((part, i) => (i ? html`<wbr>${part}` : part))}`;
+}
+
 /** "All users" and "Pending invitations (n)": the two lists under the heading "Users". */
 export function usersTabs(current: "users" | "invitations", pendingCount: number): SafeHtml {
   const tab = (href: string, name: "users" | "invitations", words: string) => html`<a href="${href}"${current === name ? html` aria-current="page"` : null}>${words}</a>`;
@@ -34,7 +41,7 @@ export function usersTabs(current: "users" | "invitations", pendingCount: number
 export function usersPageBody(o: UsersPageView): SafeHtml {
   const filterField = (name: FilterName, value: string) =>
     selectField({ name, label: FILTER_LABELS[name], options: FILTER_CHOICES[name], value, error: o.problem?.field === name ? o.problem.message : null });
-  return html`<div class="console">
+  return html`<div class="console wide-console">
 <h1>Users</h1>
 ${backToSearch()}
 ${usersTabs("users", o.pendingCount)}
@@ -58,7 +65,7 @@ function usersTable(list: UserList, filters: UserFilters): SafeHtml {
     ${list.rows.map(
       (user) => html`<tr>
       <td data-label="Name"><a href="/admin/users/${user.id}">${user.display_name}</a></td>
-      <td data-label="Email" class="address">${user.email}</td>
+      <td data-label="Email" class="address">${wrappableEmail(user.email)}</td>
       <td data-label="Role">${ROLE_WORDS[user.role]}</td>
       <td data-label="Status">${statusWords(user)}</td>
       <td data-label="Two-factor">${user.method ? METHOD_WORDS[user.method] : "Not set up"}</td>
