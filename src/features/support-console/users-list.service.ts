@@ -1,17 +1,12 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from "kysely";
-import type { DB, Role, SecondFactorKind } from "../../db/schema.ts";
+import type { DB, SecondFactorKind } from "../../db/schema.ts";
+import type { UserSummary } from "./console.service.ts";
 import { inPageOrder, type PageRequest, type PageSpan, pageOfUsers } from "./user-pages.ts";
 import { USERS_PAGE_SIZE, type UserFilters } from "./users-list.query.ts";
 
 /** The Users page's read side: every user, filtered, a page at a time, in e-mail order. */
 
-export interface UserListRow {
-  id: string;
-  email: string;
-  display_name: string;
-  role: Role;
-  disabled_at: number | null;
-  password_hash_set: boolean;
+export interface UserListRow extends UserSummary {
   last_sign_in_at: number | null;
   /** The active two-factor method, or null when none is set up. */
   method: SecondFactorKind | null;
