@@ -141,6 +141,32 @@ describe.each(TEST_DIALECTS)("support console: pending invitations (%s)", (diale
     expect(await auditRowsOfType(ctx, "invitation.revoked")).toEqual([]);
   });
 
+  it("an invitation accepted while it is revoked or resent: exactly one of them happens, and no link is left for an account in use", async () => {
+    const admin = await staffWithPassword(ctx, "admin", "Ada Admin");
+    for (const [i, action] of (["revoke", "resend", "revoke", "resend"] as const).entries()) {
+      const email = `race${i}@example.com`;
+      const userId = await invite(admin.client, email);
+      const link = await mailedLinkPath(ctx, email, "invite");
+      const invitee = ctx.client();
+      const page = await invitee.get(link);
+      const form = await admin.client.get(LIST);
+      const [accepted, acted] = await Promise.all([
+        invitee.postForm(link, { _csrf: csrfTokenOf(page.body), password: PASSWORD, confirm: PASSWORD }),
+        admin.client.postForm(`/admin/users/${userId}/invitation/${action}`, { _csrf: csrfTokenOf(form.body), confirm: "yes" }),
+      ]);
+      expect([303, 410], action).toContain(accepted.status);
+      expect(acted.status, action).toBe(303);
+      const row = await db().selectFrom("users").select("password_hash").where("id", "=", userId).executeTakeFirst();
+      const unused = (await linkRows(userId)).filter((link) => link.used_at === null);
+      if (accepted.status === 303) {
+        expect(row?.password_hash, action).toBeTruthy();
+        expect(unused, action).toEqual([]);
+      } else {
+        expect(action === "revoke" ? row : row?.password_hash, action).toBeFalsy();
+      }
+    }
+  });
+
   it("both actions need the form's CSRF token, an administrator, a known user and only their own fields", async () => {
     const admin = await staffWithPassword(ctx, "admin", "Ada Admin");
     const support = await staffWithPassword(ctx, "support", "Sam Support");
