@@ -11,6 +11,7 @@ const { existsSync, readdirSync, statSync } = require("node:fs");
 const { availableParallelism } = require("node:os");
 const { join } = require("node:path");
 const { pathToFileURL } = require("node:url");
+const { lowerPoolPriority } = require("./pool-priority.cjs");
 
 // The pool runs argon2id, which is memory-bound: one thread per core computes fastest
 // (src/auth/password.ts). An operator's own setting wins.
@@ -38,6 +39,7 @@ function compiledIsCurrent() {
 }
 
 async function main() {
+  await lowerPoolPriority();
   if (compiledIsCurrent()) {
     await import(pathToFileURL(compiledEntry).href);
   } else {

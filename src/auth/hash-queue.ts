@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from "node:net";
-import { aheadUnderRoundRobin, estimateWaitMs, INITIAL_HASH_MS, nextMeanMs, retryAfterSeconds } from "./hash-wait.ts";
+import { aheadUnderRoundRobin, estimateWaitMs, INITIAL_HASH_MS, nextLateness, nextMeanMs, retryAfterSeconds } from "./hash-wait.ts";
 
 /**
  * The bounded queue in front of argon2id (issue 19). `slots` computations run at once; the rest wait
@@ -48,6 +48,8 @@ export class HashQueue {
   private readonly now: () => number;
   private readonly maxWaiting: number;
   private meanMs: number;
+  /** Measured over estimated time to verification of admitted sign-ins (hash-wait.ts nextLateness). */
+  private lateness = 1;
   private running = 0;
   private waiting = 0;
   /** Per lane, insertion order is the round-robin order; a flow that was served moves to the back. */
@@ -64,8 +66,8 @@ export class HashQueue {
   }
 
   /** `waiting` counts admitted places (`reserved`) too; `knownWaiting` is the part of it in the known lane. */
-  load(): { running: number; waiting: number; reserved: number; knownWaiting: number; slots: number; meanHashMs: number } {
-    return { running: this.running, waiting: this.waiting, reserved: this.reserved, knownWaiting: this.knownWaiting, slots: this.slots, meanHashMs: this.meanMs };
+  load(): { running: number; waiting: number; reserved: number; knownWaiting: number; slots: number; meanHashMs: number; lateness: number } {
+    return { running: this.running, waiting: this.waiting, reserved: this.reserved, knownWaiting: this.knownWaiting, slots: this.slots, meanHashMs: this.meanMs, lateness: this.lateness };
   }
 
   /** Runs `task` in its turn in an open flow; never refused. */
@@ -82,10 +84,12 @@ export class HashQueue {
     // With no flow of its own waiting, every other flow of its lane is one ahead of it: no need to walk them.
     const inLane = !busy ? 0 : own === 0 ? flows.size : aheadUnderRoundRobin(own, this.otherSizes(flows, key));
     const ahead = lane === "open" && busy ? inLane + this.knownWaiting : inLane;
-    const waitMs = estimateWaitMs({ ahead, slots: this.slots, meanMs: this.meanMs });
+    const estimatedMs = estimateWaitMs({ ahead, slots: this.slots, meanMs: this.meanMs });
+    const waitMs = estimatedMs * this.lateness;
     if (waitMs > maxWaitMs || this.waiting >= this.maxWaiting) return { admitted: false, waitMs, retryAfterS: retryAfterSeconds(waitMs) };
     this.flow(lane, key).reserved++;
     this.reserved++;
+    const admittedAt = this.now();
     this.count(lane, +1);
     let held = true;
     const release = () => {
@@ -102,7 +106,8 @@ export class HashQueue {
         release,
         run: (task) => {
           release();
-          return this.enqueue(lane, key, task);
+          const measured = () => task().finally(() => void (this.lateness = nextLateness(this.lateness, this.now() - admittedAt, estimatedMs)));
+          return this.enqueue(lane, key, measured);
         },
       },
     };

@@ -19,7 +19,7 @@ describe("the gatehouse launcher (bin/gatehouse.cjs)", () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "gatehouse-launcher-"));
     mkdirSync(join(dir, "bin"));
-    copyFileSync(join(PROJECT_DIR, "bin/gatehouse.cjs"), join(dir, "bin/gatehouse.cjs"));
+    for (const file of ["gatehouse.cjs", "pool-priority.cjs"]) copyFileSync(join(PROJECT_DIR, "bin", file), join(dir, "bin", file));
     symlinkSync(join(PROJECT_DIR, "node_modules"), join(dir, "node_modules"));
     writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
     mkdirSync(join(dir, "src/cli"), { recursive: true });

@@ -135,6 +135,35 @@ describe("HashQueue", () => {
     expect(queue.admit("203.0.113.7", 2000)).toEqual({ admitted: false, waitMs: 2200, retryAfterS: 3 });
   });
 
+  test("when admitted sign-ins take longer than estimated, later estimates grow by the measured lateness", async () => {
+    const { queue, advance } = queueWithClock({ slots: 1, initialHashMs: 100 });
+    const hasher = fakeHasher();
+    for (let i = 0; i < 30; i++) {
+      const admission = queue.admit("a", 2000); // an idle queue: estimated 100 ms
+      if (!admission.admitted) throw new Error("expected a place");
+      const done = admission.ticket.run(hasher.task(`s${i}`));
+      advance(100); // the hash holds its slot 100 ms, as estimated …
+      await hasher.finish(`s${i}`);
+      await done;
+      advance(0);
+    }
+    expect(queue.load().lateness).toBeCloseTo(1, 5);
+    for (let i = 0; i < 30; i++) {
+      const admission = queue.admit("a", 2000);
+      if (!admission.admitted) throw new Error("expected a place");
+      advance(100); // … but now the event loop delays each by 100 ms before it reaches the queue
+      const done = admission.ticket.run(hasher.task(`t${i}`));
+      advance(100);
+      await hasher.finish(`t${i}`);
+      await done;
+    }
+    expect(queue.load().lateness).toBeCloseTo(2, 2);
+    void queue.run("x", hasher.task("busy"));
+    // With ten ahead the estimate is 100 × (1 + 10) = 1,100 ms, within 2 s; measured lateness makes it 2,200: shed.
+    for (const key of ["b", "c", "d", "e", "f", "g", "h", "i", "j", "k"]) expect(queue.admit(key, 2000).admitted).toBe(true);
+    expect(queue.admit("l", 2000)).toMatchObject({ admitted: false, retryAfterS: 3 });
+  });
+
   test("sheds whatever the estimate once `maxWaiting` computations wait", () => {
     const { queue } = queueWithClock({ slots: 1, initialHashMs: 1, maxWaiting: 3 });
     const hasher = fakeHasher();

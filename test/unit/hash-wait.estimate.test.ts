@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { aheadUnderRoundRobin, estimateWaitMs, HASH_TIME_SMOOTHING, nextMeanMs, retryAfterSeconds } from "../../src/auth/hash-wait.ts";
+import { aheadUnderRoundRobin, estimateWaitMs, HASH_TIME_SMOOTHING, nextLateness, nextMeanMs, retryAfterSeconds } from "../../src/auth/hash-wait.ts";
 
 describe("the wait estimate in front of argon2id", () => {
   test("the moving mean moves a fifth of the way to each new sample, and ignores nonsense", () => {
@@ -35,5 +35,16 @@ describe("the wait estimate in front of argon2id", () => {
     expect(aheadUnderRoundRobin(2, [5, 1, 200])).toBe(2 + 3 + 1 + 3);
     // The flooder behind its own 200: everyone else's work goes first.
     expect(aheadUnderRoundRobin(200, [5, 1])).toBe(206);
+  });
+
+  test("the estimate's measured error (lateness) follows actual over estimated, each sample bounded to [½, 4]", () => {
+    expect(nextLateness(1, 1300, 1000)).toBeCloseTo(1 + 0.2 * 0.3);
+    expect(nextLateness(1, 60_000, 1000)).toBeCloseTo(1 + 0.2 * 3); // one stalled computation: at most 4
+    expect(nextLateness(1, 0, 1000)).toBeCloseTo(1 - 0.2 * 0.5);
+    expect(nextLateness(1.2, Number.NaN, 1000)).toBe(1.2);
+    expect(nextLateness(1.2, 100, 0)).toBe(1.2);
+    let lateness = 1;
+    for (let i = 0; i < 60; i++) lateness = nextLateness(lateness, 2600, 2000);
+    expect(lateness).toBeCloseTo(1.3, 3);
   });
 });
