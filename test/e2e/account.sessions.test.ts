@@ -5,13 +5,13 @@ import { cryptoRandom } from "../../src/crypto/random.ts";
 import type { SessionStage, User } from "../../src/db/schema.ts";
 import { sessionCookieName } from "../../src/http/cookies.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { useTestContext } from "../support/fixtures.ts";
 
 const browser = useBrowser();
 const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0";
 
-describe.each(TEST_DIALECTS)("the Sessions page in a real browser (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("the Sessions page in a real browser (%s)", (dialect) => {
   const ctx = useTestContext(dialect, {}, "describe");
   const pages = usePages(browser, () => ctx.baseUrl);
   let page: Page;

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import type { User } from "../../src/db/schema.ts";
 import { sessionCookieName } from "../../src/http/cookies.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
 import { useTestContext } from "../support/fixtures.ts";
 
@@ -18,7 +18,7 @@ function shifted(iso: string, offsetMinutes: number): string {
   return new Date(Date.parse(iso) + offsetMinutes * MINUTE_MS).toISOString().replace("T", " ").slice(0, 16);
 }
 
-describe.each(TEST_DIALECTS)("times in the reader's time zone, in a real browser (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("times in the reader's time zone, in a real browser (%s)", (dialect) => {
   const ctx = useTestContext(dialect, {}, "describe");
   const pages = usePages(browser, () => ctx.baseUrl);
   beforeAll(() => {

@@ -4,13 +4,13 @@ import { createApp, findAppByName } from "../../src/auth/apps.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { heading, signInBrowserAs } from "../support/browser-session.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? "/tmp/forward-auth-shots/";
 const WIDTHS = [1280, 390] as const;
 const browser = useBrowser();
 
-describe.each(TEST_DIALECTS)('the console\'s "Apps" and the dashboard\'s "Your apps" in a real browser (%s)', (dialect) => {
+describe.each(E2E_DIALECTS)('the console\'s "Apps" and the dashboard\'s "Your apps" in a real browser (%s)', (dialect) => {
   let ctx: TestContext;
   let page: Page;
   beforeAll(async () => {

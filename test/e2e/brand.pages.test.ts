@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { inviteUser } from "../../src/features/support-console/user-admin.service.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { type FakeSmtp, startFakeSmtp } from "../support/fake-smtp.ts";
 import { mailPart } from "../support/mime.ts";
 import { freePort } from "../support/relying-party.ts";
@@ -56,7 +56,7 @@ async function expectBranded(page: Page, shot: string, width: number): Promise<v
   await expectNoSeriousA11yViolations(page);
 }
 
-describe.each(TEST_DIALECTS)("a branded portal in Chromium (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("a branded portal in Chromium (%s)", (dialect) => {
   describe.each(BRANDS)("with a $label brand colour ($color)", ({ label, color, fill, onFill }) => {
     let ctx: TestContext;
     beforeAll(async () => {

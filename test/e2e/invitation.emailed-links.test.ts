@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { generateTotpCode } from "../../src/auth/totp.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { useSharedTestContext } from "../support/fixtures.ts";
 import { inviteWithCli, mailedLinkPath } from "../support/mailed-links.ts";
 import { heading } from "../support/page-queries.ts";
@@ -13,7 +13,7 @@ const PASSWORD = "an invited user's passphrase";
 const NEW_PASSWORD = "a password chosen after forgetting";
 const browser = useBrowser();
 
-describe.each(TEST_DIALECTS)("invitation and forgotten password in a real browser (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("invitation and forgotten password in a real browser (%s)", (dialect) => {
   const ctx = useSharedTestContext(dialect, "describe");
 
   const pages = usePages(browser, () => ctx.baseUrl);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { insertSmsFactor, staffClient } from "../support/admin.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { enrollApp } from "../support/two-factor.ts";
 
 /**
@@ -16,7 +16,7 @@ const WIDTHS = [320, 390, ...(process.env.SHOTS_DIR ? [1280] : [])];
 const LONG_NAME = "Maximiliana Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh";
 const browser = useBrowser();
 
-describe.each(TEST_DIALECTS)("phone-size layout (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("phone-size layout (%s)", (dialect) => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext(dialect, { env: { SUPPORT_CONTACT: "help@client-services.example, +44 20 7946 0000" } });

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { generateTotpCode } from "../../src/auth/totp.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { TEST_PASSWORD, type TestContext } from "../support/context.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { createOidcTestContext } from "../support/relying-party.ts";
 import { type RpServer, startRpServer } from "../support/rp-server.ts";
 import { secretFromUri } from "../support/two-factor.ts";
 
 const browser = useBrowser();
 
-describe.each(TEST_DIALECTS)("single sign-on into apps in a real browser (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("single sign-on into apps in a real browser (%s)", (dialect) => {
   let ctx: TestContext;
   let files: RpServer;
   let wiki: RpServer;

@@ -5,14 +5,14 @@ import { generateTotpCode } from "../../src/auth/totp.ts";
 import { PASSKEY_MESSAGES } from "../../src/features/passkeys/passkeys.messages.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { enrollApp } from "../support/two-factor.ts";
 import { addVirtualAuthenticator, useLocalhostPublicUrl } from "../support/webauthn.ts";
 
 const SHOTS = "/tmp/factors-shots";
 const browser = useBrowser();
 
-describe.each(TEST_DIALECTS)("passkeys in Chromium's WebAuthn stack (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("passkeys in Chromium's WebAuthn stack (%s)", (dialect) => {
   let ctx: TestContext;
   let origin = "";
   beforeAll(async () => {

@@ -4,7 +4,7 @@ import { generateTotpCode } from "../../src/auth/totp.ts";
 import { MESSAGES } from "../support/messages.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { TEST_PASSWORD } from "../support/context.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { twilioSms, useFakeTwilio, useTestContext } from "../support/fixtures.ts";
 import { heading, isFocused } from "../support/page-queries.ts";
 import { enrollApp, keyFromSetupPage, otherCode } from "../support/two-factor.ts";
@@ -13,7 +13,7 @@ const TWILIO_FROM = "+15005550006";
 const FALLBACK_E164 = "+447400654321";
 const browser = useBrowser();
 
-describe.each(TEST_DIALECTS)("lost device: reset two-factor with the fallback phone in a real browser (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("lost device: reset two-factor with the fallback phone in a real browser (%s)", (dialect) => {
   const twilio = useFakeTwilio("describe");
   const ctx = useTestContext(dialect, () => ({ sms: twilioSms(twilio, TWILIO_FROM) }), "describe");
 

@@ -9,7 +9,7 @@ import { resendCooldownMessage } from "../../src/views/code-messages.ts";
 import { MESSAGES } from "../support/messages.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { TEST_PASSWORD } from "../support/context.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { twilioSms, useFakeTwilio, useTestContext } from "../support/fixtures.ts";
 import { heading, isFocused, pathOf } from "../support/page-queries.ts";
 import { secretFromUri, wrongTotpCode } from "../support/two-factor.ts";
@@ -42,7 +42,7 @@ function decodeQr(png: Buffer): string {
   return result.data;
 }
 
-describe.each(TEST_DIALECTS)("forced two-factor set-up in a real browser (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("forced two-factor set-up in a real browser (%s)", (dialect) => {
   const twilio = useFakeTwilio("describe");
   const ctx = useTestContext(dialect, () => ({ sms: twilioSms(twilio, TWILIO_FROM) }), "describe");
   let page: Page;

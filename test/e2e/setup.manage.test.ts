@@ -4,7 +4,7 @@ import { generateTotpCode } from "../../src/auth/totp.ts";
 import { MESSAGES } from "../support/messages.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { TEST_PASSWORD } from "../support/context.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { MINUTE_MS } from "../support/fake-clock.ts";
 import { useTestContext } from "../support/fixtures.ts";
 import { heading, isFocused } from "../support/page-queries.ts";
@@ -16,7 +16,7 @@ const FALLBACK = "+44 7400 654321";
 const FALLBACK_E164 = "+447400654321";
 const browser = useBrowser();
 
-describe.each(TEST_DIALECTS)("manage two-factor in a real browser (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("manage two-factor in a real browser (%s)", (dialect) => {
   const ctx = useTestContext(dialect, {}, "describe");
 
   const pages = usePages(browser, () => ctx.baseUrl);

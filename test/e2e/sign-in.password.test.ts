@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, test } from "vitest";
 import { SIGN_IN_FAILED } from "../../src/features/sign-in/login.routes.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { TEST_PASSWORD } from "../support/context.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { useTestContext } from "../support/fixtures.ts";
 import { heading, isFocused, pathOf } from "../support/page-queries.ts";
 
@@ -20,7 +20,7 @@ async function tabTo(page: Page, target: Locator, maxPresses = 5): Promise<void>
   }
 }
 
-describe.each(TEST_DIALECTS)("signing in with a real browser (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("signing in with a real browser (%s)", (dialect) => {
   const ctx = useTestContext(dialect, {}, "describe");
   const pages = usePages(browser, () => ctx.baseUrl);
   let page: Page;

@@ -4,12 +4,12 @@ import { HashQueue } from "../../src/auth/hash-queue.ts";
 import { replaceArgon2Queue } from "../../src/auth/password.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { createTestContext, TEST_PASSWORD, type TestContext } from "../support/context.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 
 const SHOTS = "/tmp/storm-shots/";
 const browser = useBrowser();
 
-describe.each(TEST_DIALECTS.slice(0, 1))("a sign-in shed under a storm, in a real browser (%s)", (dialect) => {
+describe.each(E2E_DIALECTS.slice(0, 1))("a sign-in shed under a storm, in a real browser (%s)", (dialect) => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext(dialect);

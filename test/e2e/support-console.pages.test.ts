@@ -4,14 +4,14 @@ import { beforeEach, describe, expect, test } from "vitest";
 import { sessionCookieName } from "../../src/http/cookies.ts";
 import { insertSmsFactor } from "../support/admin.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { useTestContext } from "../support/fixtures.ts";
 import { heading } from "../support/page-queries.ts";
 
 const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-results/", import.meta.url));
 const browser = useBrowser();
 
-describe.each(TEST_DIALECTS)("the support console in a real browser (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("the support console in a real browser (%s)", (dialect) => {
   const ctx = useTestContext(dialect, {}, "describe");
   const pages = usePages(browser, () => ctx.baseUrl);
   let page: Page;

@@ -8,7 +8,7 @@ import { sessionCookieName } from "../../src/http/cookies.ts";
 import { expectNoSeriousA11yViolations, useBrowser, usePages } from "../support/browser.ts";
 import { heading } from "../support/browser-session.ts";
 import { createTestContext, type TestContext } from "../support/context.ts";
-import { TEST_DIALECTS } from "../support/databases.ts";
+import { E2E_DIALECTS } from "../support/databases.ts";
 import { insertUsers } from "../support/users-list.ts";
 
 /** Screenshots for a human to look at (SHOTS_DIR=/work/shots/users-list/ to keep them). */
@@ -16,7 +16,7 @@ const SHOTS = process.env.SHOTS_DIR ?? "/tmp/users-list-shots/";
 const LONG_NAME = "Maximiliana Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh";
 const browser = useBrowser();
 
-describe.each(TEST_DIALECTS)("the console's Users page in a real browser (%s)", (dialect) => {
+describe.each(E2E_DIALECTS)("the console's Users page in a real browser (%s)", (dialect) => {
   let ctx: TestContext;
   let adminToken: string;
   let supportToken: string;
