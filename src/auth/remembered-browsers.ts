@@ -39,14 +39,25 @@ function parseCookie(value: string | undefined): { id: string; secret: string } 
   return { id, secret };
 }
 
-/** Whether the cookie is a live remembered browser of this very user (constant-time compare); its last use is recorded. */
-export async function checkRememberedBrowser(db: Kysely<DB>, clock: Clock, cookieValue: string | undefined, userId: string): Promise<boolean> {
+/** The live remembered browser a cookie names (secret compared in constant time), with its user's e-mail; or null. */
+async function liveRememberedBrowser(db: Kysely<DB>, clock: Clock, cookieValue: string | undefined) {
   const parsed = parseCookie(cookieValue);
-  if (!parsed) return false;
-  const now = clock.nowMs();
-  const row = await db.selectFrom("remembered_browsers").select(["secret_hash"]).where("id", "=", parsed.id).where("user_id", "=", userId).where("expires_at", ">", now).executeTakeFirst();
-  if (!row || !constantTimeEqual(sha256Hex(parsed.secret), row.secret_hash)) return false;
-  await db.updateTable("remembered_browsers").set({ last_used_at: now }).where("id", "=", parsed.id).execute();
+  if (!parsed) return null;
+  const row = await db
+    .selectFrom("remembered_browsers")
+    .innerJoin("users", "users.id", "remembered_browsers.user_id")
+    .select(["remembered_browsers.id", "remembered_browsers.user_id", "remembered_browsers.secret_hash", "users.email_normalized"])
+    .where("remembered_browsers.id", "=", parsed.id)
+    .where("remembered_browsers.expires_at", ">", clock.nowMs())
+    .executeTakeFirst();
+  return row && constantTimeEqual(sha256Hex(parsed.secret), row.secret_hash) ? row : null;
+}
+
+/** Whether the cookie is a live remembered browser of this very user; its last use is recorded. */
+export async function checkRememberedBrowser(db: Kysely<DB>, clock: Clock, cookieValue: string | undefined, userId: string): Promise<boolean> {
+  const browser = await liveRememberedBrowser(db, clock, cookieValue);
+  if (browser?.user_id !== userId) return false;
+  await db.updateTable("remembered_browsers").set({ last_used_at: clock.nowMs() }).where("id", "=", browser.id).execute();
   return true;
 }
 
@@ -57,17 +68,8 @@ export async function checkRememberedBrowser(db: Kysely<DB>, clock: Clock, cooki
  * cookie replayed from many addresses still waits behind itself. Nothing is written: the password decides.
  */
 export async function knownBrowserFlow(db: Kysely<DB>, clock: Clock, cookieValue: string | undefined, email: string): Promise<string | null> {
-  const parsed = parseCookie(cookieValue);
-  if (!parsed) return null;
-  const row = await db
-    .selectFrom("remembered_browsers")
-    .innerJoin("users", "users.id", "remembered_browsers.user_id")
-    .select("remembered_browsers.secret_hash")
-    .where("remembered_browsers.id", "=", parsed.id)
-    .where("users.email_normalized", "=", normalizeEmail(email))
-    .where("remembered_browsers.expires_at", ">", clock.nowMs())
-    .executeTakeFirst();
-  return row && constantTimeEqual(sha256Hex(parsed.secret), row.secret_hash) ? `browser:${parsed.id}` : null;
+  const browser = await liveRememberedBrowser(db, clock, cookieValue);
+  return browser?.email_normalized === normalizeEmail(email) ? `browser:${browser.id}` : null;
 }
 
 /**
