@@ -5,7 +5,7 @@ import { generateToken, type RandomSource } from "../crypto/random.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { App, AppSignInMethod, DB, Role } from "../db/schema.ts";
 import { newId } from "./ids.ts";
-import { noteAppsChanged } from "./proxy-apps.ts";
+import { noteAppsChanged, rememberedApps } from "./proxy-apps.ts";
 import { isRole } from "./user.ts";
 
 export const APP_NAME_MAX_LENGTH = 100;
@@ -149,6 +149,11 @@ export async function updateApp(db: Kysely<DB>, clock: Clock, id: string, input:
 
 export function listApps(db: Kysely<DB>): Promise<App[]> {
   return db.selectFrom("apps").selectAll().orderBy("name_normalized").execute();
+}
+
+/** listApps through the apps' 5-second memory (proxy-apps.ts): the dashboard asks on every visit. */
+export function cachedAppList(db: Kysely<DB>, clock: Clock): Promise<readonly App[]> {
+  return rememberedApps(db, clock, "every app", () => listApps(db));
 }
 
 export function findAppById(db: Kysely<DB>, id: string): Promise<App | undefined> {

@@ -15,7 +15,6 @@ import type { App, DB } from "../db/schema.ts";
 export const PROXY_APP_TTL_MS = 5_000;
 /** Hosts come from the proxy's headers: the memory is bounded, and emptied when full. */
 const MAX_KEYS = 1_024;
-const APP_LIST = "\u0000every app";
 
 interface Remembered {
   value: unknown;
@@ -39,15 +38,11 @@ export function findProxyApp(db: Kysely<DB>, host: string): Promise<App | undefi
 /** findProxyApp through the memory described above. */
 export function cachedProxyApp(db: Kysely<DB>, clock: Clock, host: string): Promise<App | undefined> {
   const key = host.toLowerCase();
-  return remembered(db, clock, key, () => findProxyApp(db, key));
+  return rememberedApps(db, clock, `host:${key}`, () => findProxyApp(db, key));
 }
 
-/** Every app, by name (listApps), through the same memory: callers must not change what they get. */
-export function cachedAppList(db: Kysely<DB>, clock: Clock): Promise<readonly App[]> {
-  return remembered(db, clock, APP_LIST, () => db.selectFrom("apps").selectAll().orderBy("name_normalized").execute());
-}
-
-async function remembered<T>(db: Kysely<DB>, clock: Clock, key: string, load: () => Promise<T>): Promise<T> {
+/** `load()`'s answer for `key`, through the memory described above (the same answer for every caller: never change it). */
+export async function rememberedApps<T>(db: Kysely<DB>, clock: Clock, key: string, load: () => Promise<T>): Promise<T> {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
   const now = clock.nowMs();

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { appsUsableBy } from "../../auth/apps-access.ts";
-import { cachedAppList } from "../../auth/proxy-apps.ts";
+import { cachedAppList } from "../../auth/apps.ts";
 import { listAuditEventsFor } from "../../auth/audit.ts";
 import { maskPhone } from "../../auth/phone.ts";
 import { takeFlash } from "../../auth/session.ts";
